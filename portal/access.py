@@ -1,0 +1,55 @@
+"""Deny by default: every view states who may use it, and a request to one that does not is refused."""
+from functools import wraps
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+PUBLIC = "public"
+
+
+def public(view):
+    """Anyone may use this view (applicants have no accounts)."""
+    view.access = PUBLIC
+    return view
+
+
+def roles(*allowed):
+    """Only signed-in users with one of these roles; anonymous users are sent to the login page."""
+    def decorate(view):
+        view.access = frozenset(allowed)
+        return view
+    return decorate
+
+
+staff_only = roles("staff", "admin")
+admin_only = roles("admin")
+
+
+def policy_of(app, endpoint):
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access", None) if view else None
+
+
+def check_every_route_has_a_policy(app):
+    """Fail at start-up when a route was added without saying who may use it."""
+    missing = [rule.endpoint for rule in app.url_map.iter_rules()
+               if rule.endpoint != "static" and policy_of(app, rule.endpoint) is None]
+    if missing:
+        raise RuntimeError(f"Routes without an access policy: {', '.join(sorted(missing))}")
+
+
+def init_app(app):
+    @app.before_request
+    def _enforce():
+        if request.endpoint is None or request.endpoint == "static":
+            return None
+        policy = policy_of(current_app, request.endpoint)
+        if policy == PUBLIC:
+            return None
+        if policy is None:
+            abort(403)
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.role not in policy:
+            abort(403)
+        return None

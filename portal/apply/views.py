@@ -1,0 +1,159 @@
+"""The applicant's form: one URL per step, saved on the server at each step, then check and submit."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..access import public
+from ..htmx import page_or_fragment
+from ..models import Application
+from ..services import registration
+from . import steps as flow
+from .forms import SubmitForm
+from .wiring import answers_of, build_form, check_rows, entries_action, indicator, step_context
+
+bp = Blueprint("apply", __name__, url_prefix="/apply")
+# GET      /apply/                     continue where the applicant left off
+# GET/POST /apply/<step>               one step of the form
+# GET      /apply/municipalities       htmx: the municipality field, suggested from a postcode
+# GET      /apply/check                check your answers
+# POST     /apply/submit               submit
+# GET      /apply/done                 the receipt with the reference number
+# GET      /apply/resume/<token>       come back from another browser
+
+SESSION_KEY = "application"
+
+
+def current_application() -> Application | None:
+    """The application this browser is working on, if it is still editable."""
+    public_id = session.get(SESSION_KEY)
+    application = Application.by_public_id(public_id) if public_id else None
+    if application is None or application.status not in registration.EDITABLE:
+        return None
+    return application
+
+
+@bp.get("/")
+@public
+def start():
+    """Go to the first unfinished step (the first step for a new applicant)."""
+    application = current_application()
+    return redirect(url_for("apply.step", step=flow.first_unfinished(application.completed_steps if application else ())))
+
+
+@bp.route("/<step>", methods=["GET", "POST"])
+@public
+def step(step):
+    """Show or save one step; a step can only be opened once the steps before it are saved."""
+    if step not in flow.STEPS:
+        abort(404)
+    application = current_application()
+    completed = application.completed_steps if application else ()
+    if not flow.may_open(step, completed) and request.method == "GET":
+        return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
+    form = build_form(step, application)
+    action = request.form.get("action", "")
+    if request.method == "POST" and action.startswith(("add", "remove")):
+        entries_action(form, action)
+    elif request.method == "POST" and request.args.get("validate"):
+        form.validate()                          # inline check by htmx: nothing is saved
+    elif form.validate_on_submit():
+        if application is None and step != flow.STEPS[0]:
+            form.form_errors.append(_("We could not find your application in this browser, so this page "
+                                      "was not saved. Open the link we gave you to continue, or start again."))
+        elif not flow.may_open(step, completed):
+            return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
+        else:
+            return _save_and_continue(application, step, answers_of(step, form))
+    return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
+                            **step_context(step, application, form))
+
+
+def _save_and_continue(application, step, answers):
+    if application is None:
+        application = registration.new_draft(answers.get("language") or "da")
+        session[SESSION_KEY] = application.public_id
+    try:
+        application = registration.save_step(application, step, answers)
+    except registration.NotEditable:
+        flash(_("Your application has already been sent, so it cannot be changed here."), "info")
+        return redirect(url_for("status.start"))
+    if step == "contact" and not session.get("resume_shown"):
+        session["resume_link"] = registration.issue_resume_link(application)
+        session["resume_shown"] = True
+    if request.args.get("return") == "check" and flow.may_open(flow.CHECK, application.completed_steps):
+        return redirect(url_for("apply.check"))
+    return redirect(url_for("apply.step", step=flow.next_step(step)))
+
+
+@bp.get("/municipalities")
+@public
+def municipalities():
+    """htmx: the municipality field with the municipalities a postcode reaches suggested."""
+    form = build_form("contact", current_application(), formdata=request.args)
+    return render_template("apply/_municipality_field.html", form=form,
+                           **step_context("contact", None, form))
+
+
+@bp.get("/check")
+@public
+def check():
+    """Check your answers before sending."""
+    application = current_application()
+    if application is None or not flow.may_open(flow.CHECK, application.completed_steps):
+        return redirect(url_for("apply.start"))
+    return _check_page(application, SubmitForm())
+
+
+def _check_page(application, form):
+    return render_template("apply/check.html", application=application, form=form,
+                           rows=check_rows(application), assessment=registration.assess(application),
+                           steps=flow.STEPS, indicator=indicator(application))
+
+
+@bp.post("/submit")
+@public
+def submit():
+    """Send the application: exactly once, however often the button is pressed."""
+    application = current_application()
+    if application is None:
+        done = Application.by_public_id(session.get(SESSION_KEY) or "")
+        return redirect(url_for("apply.done") if done and done.reference else url_for("apply.start"))
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        return _check_page(application, form)
+    try:
+        registration.submit(application)
+    except registration.NotEditable:
+        return redirect(url_for("apply.start"))
+    return redirect(url_for("apply.done"))
+
+
+@bp.get("/done")
+@public
+def done():
+    """The receipt: the reference number and what happens next."""
+    application = Application.by_public_id(session.get(SESSION_KEY) or "")
+    if application is None or not application.reference:
+        return redirect(url_for("apply.start"))
+    return render_template("apply/done.html", application=application)
+
+
+@bp.get("/resume/<token>")
+@public
+def resume(token):
+    """Continue a saved application, in this or another browser."""
+    application = registration.resume(token)
+    if application is None:
+        return render_template("apply/resume_expired.html"), 404
+    session[SESSION_KEY] = application.public_id
+    session["resume_shown"] = True
+    return redirect(url_for("apply.step", step=flow.first_unfinished(application.completed_steps)))
+
+
+@bp.context_processor
+def _inline_checks():
+    def check_on_leave(field):
+        """htmx attributes that check a text field when it is left, swapping only that field's group."""
+        return {"hx-post": url_for("apply.step", step=request.view_args.get("step"), validate=1),
+                "hx-trigger": "change", "hx-target": "closest .form-group", "hx-swap": "outerHTML",
+                "hx-select": f".form-group:has(> #{field.id})"}
+    return {"check_on_leave": check_on_leave}

@@ -1,0 +1,185 @@
+"""Builds the step forms (with their choices), turns them into stored answers, and back into a summary."""
+from flask import request, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from .. import places
+from ..models import Municipality
+from . import forms as f
+from . import steps as flow
+
+FORMS = {"about-you": f.AboutYouStep, "contact": f.ContactStep, "residence": f.ResidenceStep,
+         "education": f.EducationStep, "work": f.WorkStep, "languages": f.LanguagesStep,
+         "goals": f.GoalsStep, "consent": f.ConsentStep}
+TITLES = {"about-you": _l("About you"), "contact": _l("Contact and address"),
+          "residence": _l("Residence and background"), "education": _l("Education"),
+          "work": _l("Work experience"), "languages": _l("Languages"), "goals": _l("Your goals"),
+          "consent": _l("Consent"), "check": _l("Check your answers")}
+_UNSET = object()
+
+
+def municipality_choices():
+    return [("", _l("Choose your municipality")), *((m.code, m.name) for m in Municipality.by_name())]
+
+
+def build_form(step, application, formdata=_UNSET):
+    """The step's form holding the posted values, else the saved answers; choices filled in."""
+    saved = dict((application.answers or {}).get(step) or {}) if application else {}
+    if step == "about-you" and not saved:
+        saved["language"] = str(get_locale() or "da")
+    kwargs = {} if formdata is _UNSET else {"formdata": formdata}
+    form = FORMS[step](data=saved, **kwargs)
+    _fill_choices(form, step)
+    if step == "contact" and not form.municipality.data:
+        suggested = places.municipalities_for(form.postcode.data)
+        if len(suggested) == 1:
+            form.municipality.data = suggested[0]
+    return form
+
+
+def _fill_choices(form, step):
+    if step == "contact":
+        form.municipality.choices = municipality_choices()
+    elif step == "residence":
+        form.country_of_origin.choices = f.country_choices()
+    elif step in ("education", "work"):
+        countries = f.country_choices()
+        for entry in form.entries:
+            entry.form.country.choices = countries
+
+
+def entries_action(form, action):
+    """Add or remove a repeated entry (education, job) without saving or validating."""
+    rows = [entry.data for entry in form.entries]
+    if action == "add" and len(rows) < form.entries.max_entries:
+        rows.append({})
+    elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(rows):
+        del rows[int(action[7:])]
+    form.entries.entries = []
+    form.entries.last_index = -1
+    for row in rows or [{}]:
+        form.entries.append_entry(row)
+    _fill_choices(form, "education")
+
+
+def answers_of(step, form) -> dict:
+    """What is stored for a step: plain JSON values; answers to questions that no longer apply are dropped."""
+    data = {key: value for key, value in form.data.items() if key != "csrf_token"}
+    if step in ("education", "work"):
+        return {"entries": form.filled_entries()}
+    if step == "residence" and data.get("residence_basis") != "9":
+        data["reunified_with_basis"] = None
+    if step == "languages":
+        if data.get("danish_test_passed") != "yes":
+            data["danish_test"] = None
+        if data.get("english_test_passed") != "yes":
+            data["english_test"] = data["english_test_score"] = None
+        if data.get("english_test") not in f.SCORED_TESTS:
+            data["english_test_score"] = None
+    if step == "consent":
+        data["consent_version"] = f.CONSENT_VERSION          # the version shown, never what was posted
+    return data
+
+
+def indicator(application):
+    """The DKFDS step indicator: every step, done or not, linked once it may be opened."""
+    completed = set(application.completed_steps or ()) if application else set()
+    steps = [{"label": TITLES[s], "done": s in completed,
+              "url": url_for("apply.step", step=s) if flow.may_open(s, completed) else None}
+             for s in flow.STEPS]
+    steps.append({"label": TITLES["check"], "done": False,
+                  "url": url_for("apply.check") if flow.may_open(flow.CHECK, completed) else None})
+    return steps
+
+
+def step_context(step, application, form):
+    """What the step page needs besides the form: the step indicator, the back link, the resume link."""
+    previous = flow.previous_step(step)
+    returning = request.args.get("return") == "check"
+    context = {
+        "title": TITLES[step], "indicator": indicator(application), "current_index": flow.STEPS.index(step),
+        "back_url": url_for("apply.check") if returning else (
+            url_for("apply.step", step=previous) if previous else url_for("public.index")),
+        "action_url": url_for("apply.step", step=step, **({"return": "check"} if returning else {})),
+        "resume_link": session.pop("resume_link", None) if request.method == "GET" else None,
+    }
+    if step == "contact":
+        codes = places.municipalities_for(form.postcode.data)
+        context["suggested"] = list(Municipality.select().where(Municipality.code.in_(codes))) if codes else []
+    return context
+
+
+def _label(choices, value):
+    return next((label for code, label in choices if code == value), value)
+
+
+def _yes(value):
+    return _l("Yes") if value == "yes" else _l("No")
+
+
+def check_rows(application):
+    """The answers as (section title, rows) for the DKFDS summary list; each row links to its step."""
+    answers = application.answers or {}
+    countries = dict(f.country_choices())
+    municipalities = {m.code: m.name for m in Municipality.select()}
+    sections = []
+
+    def row(step, key, value, multiline=False):
+        return {"key": key, "value": value if value not in (None, "", []) else _l("Not given"),
+                "change_url": url_for("apply.step", step=step, **{"return": "check"}),
+                "change_label": key, "multiline": multiline}
+
+    a = answers.get("about-you", {})
+    sections.append((TITLES["about-you"], [
+        row("about-you", _l("Full name"), a.get("full_name")),
+        row("about-you", _l("Year of birth"), a.get("birth_year")),
+        row("about-you", _l("Language we write to you in"), _label(f.LANGUAGE_CHOICES, a.get("language")))]))
+    c = answers.get("contact", {})
+    sections.append((TITLES["contact"], [
+        row("contact", _l("Email address"), c.get("email")),
+        row("contact", _l("Phone number"), c.get("phone")),
+        row("contact", _l("Address"), " ".join(filter(None, [c.get("address"), c.get("postcode")]))),
+        row("contact", _l("Municipality"), municipalities.get(c.get("municipality")))]))
+    r = answers.get("residence", {})
+    residence_rows = [
+        row("residence", _l("Country you come from"), countries.get(r.get("country_of_origin"))),
+        row("residence", _l("Year you came to Denmark"), r.get("arrival_year")),
+        row("residence", _l("Residence permit"), _label(f.RESIDENCE_CHOICES, r.get("residence_basis")))]
+    if r.get("reunified_with_basis"):
+        residence_rows.append(row("residence", _l("Reunified with a person who has"),
+                                  _label(f.RESIDENCE_CHOICES, r["reunified_with_basis"])))
+    sections.append((TITLES["residence"], residence_rows))
+    education = answers.get("education", {}).get("entries", [])
+    sections.append((TITLES["education"], [
+        row("education", _label(f.EDUCATION_LEVELS, e.get("level")),
+            ", ".join(str(x) for x in filter(None, [e.get("field"), countries.get(e.get("country")), e.get("year_finished")])))
+        for e in education] or [row("education", _l("Education"), _l("None added"))]))
+    work = answers.get("work", {}).get("entries", [])
+    sections.append((TITLES["work"], [
+        row("work", w.get("role"), _l("%(years)s years", years=_number(w.get("years"))) if w.get("years") else None)
+        for w in work] or [row("work", _l("Work experience"), _l("None added"))]))
+    lang = answers.get("languages", {})
+    sections.append((TITLES["languages"], [
+        row("languages", _l("Danish"), _label(f.CEFR_CHOICES, lang.get("danish_level"))),
+        row("languages", _l("Danish test"), _label(f.DANISH_TEST_CHOICES, lang.get("danish_test")) if lang.get("danish_test") else _l("None")),
+        row("languages", _l("English"), _label(f.CEFR_CHOICES, lang.get("english_level"))),
+        row("languages", _l("English test"), " ".join(str(x) for x in filter(None, [
+            _label(f.ENGLISH_TEST_CHOICES, lang.get("english_test")) if lang.get("english_test") else None,
+            _number(lang.get("english_test_score"))])) or _l("None")),
+        row("languages", _l("Other languages"), lang.get("other_languages"))]))
+    g = answers.get("goals", {})
+    sections.append((TITLES["goals"], [
+        row("goals", _l("Goals"), ", ".join(str(_label(f.GOAL_CHOICES, x)) for x in g.get("goals") or [])),
+        row("goals", _l("Fields or trades"), g.get("wished_fields")),
+        row("goals", _l("More about you"), g.get("more"), multiline=True)]))
+    sections.append((TITLES["consent"], [
+        row("consent", _l("Consent"), _yes("yes" if answers.get("consent", {}).get("consent") else "no"))]))
+    return sections
+
+
+def _number(value):
+    """A number as a Dane reads it: 2.5 -> '2,5', 3.0 -> '3'."""
+    if value is None:
+        return None
+    text = f"{value:g}"
+    return text.replace(".", ",") if str(get_locale()) == "da" else text

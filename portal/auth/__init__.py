@@ -1,0 +1,29 @@
+"""Sign-in for staff, admins, caseworkers and mentors (applicants have no accounts)."""
+from flask import current_app, session
+from flask_login import LoginManager, current_user, logout_user
+
+from ..clock import now_utc
+from ..services.users import load_session_user
+
+login_manager = LoginManager()
+login_manager.session_protection = None      # the session version does this job, across devices too
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+
+    @app.before_request
+    def _idle_timeout():
+        if not current_user.is_authenticated:
+            return
+        now = now_utc().timestamp()
+        last = session.get("seen", now)
+        started = session.get("started", now)
+        idle = current_app.config["IDLE_TIMEOUT"].total_seconds()
+        absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+        if now - last > idle or now - started > absolute:
+            logout_user()
+            session.clear()
+            return
+        session["seen"] = now

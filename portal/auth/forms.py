@@ -1,0 +1,11 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from ..forms.common import BaseForm
+
+
+class LoginForm(BaseForm):
+    email = EmailField(_l("Email"), [DataRequired(_l("Enter your email address")), Length(max=254)])
+    password = PasswordField(_l("Password"), [DataRequired(_l("Enter your password")), Length(max=200)])
+    next = HiddenField()

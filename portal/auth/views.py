@@ -1,0 +1,65 @@
+"""/login and /logout."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..access import public
+from ..clock import now_utc
+from ..services import users
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+# GET/POST /login     sign in
+# POST     /logout    sign out everywhere
+
+HOME_BY_ROLE = {"staff": "/review/", "admin": "/admin/", "caseworker": "/referrals/", "mentor": "/mentor/"}
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and "\\" not in target else None
+
+
+def home_for(user) -> str:
+    """Where a user lands after login: their area if it exists yet, else the start page."""
+    path = HOME_BY_ROLE.get(user.role, "/")
+    adapter = current_app.url_map.bind("localhost")
+    return path if adapter.test(path, method="GET") else "/"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Sign in with email and password."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = users.authenticate(form.email.data, form.password.data, request.remote_addr or "-")
+        except users.Throttled:
+            form.password.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+            return render_template("auth/login.html", form=form), 429
+        if user is None:
+            form.password.errors.append(_("The email or password is not correct."))
+        else:
+            session.clear()                       # a fresh session at login
+            login_user(user)
+            session["started"] = session["seen"] = now_utc().timestamp()
+            return redirect(safe_next(form.next.data) or home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@public
+def logout():
+    """Sign out: this session and any copy of its cookie stop working."""
+    if current_user.is_authenticated:
+        users.logout(current_user)
+        logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("public.index"))

@@ -1,0 +1,48 @@
+"""Settings: safe defaults here, overridden by PORTAL_* environment variables and by create_app(overrides)."""
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Default:
+    ENV_NAME = "development"
+    SECRET_KEY = None                      # from SECRET_KEY / PORTAL_SECRET_KEY, else generated into instance/
+    DATABASE_URL = None                    # default: sqlite:///<instance>/mentorbro.db
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ("da", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(0)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)   # absolute limit of a staff session
+    IDLE_TIMEOUT = timedelta(minutes=30)
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAIL_SERVER = None                     # without it, emails are printed to the console
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_SENDER = "Mentorbro <noreply@mentorbro.dk>"
+    MAIL_SEND_AFTER_REQUEST = True
+    BASE_URL = "http://127.0.0.1:5000"
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
+
+
+class Testing(Default):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False
+    MAIL_SEND_AFTER_REQUEST = False
+
+
+class Production(Default):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)

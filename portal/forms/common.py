@@ -1,0 +1,83 @@
+"""The base of every form: strips text input and keeps control characters out."""
+import math
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, PasswordField
+from wtforms.fields import FloatField, IntegerField
+from wtforms.widgets import TextInput
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(value):
+    """Trim surrounding space and drop control characters (NUL and friends) from text input."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    return value
+
+
+class _CleaningMeta:
+    def bind_field(self, form, unbound_field, options):
+        # Passwords are taken as typed; lists of sub-forms clean their own fields.
+        plain = issubclass(unbound_field.field_class, (PasswordField, FieldList, FormField))
+        extra = [] if plain else [clean_text]
+        filters = [*extra, *unbound_field.kwargs.get("filters", [])]
+        return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class BaseForm(FlaskForm):
+    """Strips text; an expired or missing CSRF token becomes a plain message, and the input is kept."""
+
+    class Meta(_CleaningMeta):
+        pass
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        csrf = getattr(self, "csrf_token", None)
+        if csrf is not None and csrf.errors:
+            csrf.errors = []
+            # Re-rendering gives a fresh token, so sending again works.
+            self.form_errors.append(_l("The form had expired, so nothing was saved. "
+                                       "Check what you entered and send it again."))
+        return valid and not self.form_errors
+
+
+class SubForm(Form):
+    """A repeated block inside a form (an education, a job): cleaned the same way, no CSRF of its own."""
+
+    class Meta(_CleaningMeta):
+        pass
+
+
+class LocalFloatField(FloatField):
+    """A number that accepts a decimal comma, as Danes write it ("2,5")."""
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        text = str(valuelist[0]).strip().replace(",", ".") if valuelist else ""
+        self.data = None
+        if not text:
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(self.invalid_value_message or _l("Enter a number, for example 2,5")) from None
+        if not math.isfinite(value):
+            raise ValueError(self.invalid_value_message or _l("Enter a number, for example 2,5"))
+        self.data = value
+
+
+class YearField(IntegerField):
+    """A four-digit year typed as text (no spinner), with a clear message when it is not a number."""
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        text = str(valuelist[0]).strip() if valuelist else ""
+        self.data = None
+        if not text:
+            return
+        if not text.isdigit() or len(text) > 4:
+            raise ValueError(_l("Enter the year as 4 digits, for example 2016"))
+        self.data = int(text)

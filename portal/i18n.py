@@ -1,0 +1,48 @@
+"""Danish by default; English from Accept-Language; ?lang= on any URL, remembered in a cookie."""
+from urllib.parse import urlencode
+
+from flask import current_app, has_request_context, request
+from flask_babel import Babel, get_locale
+
+LANG_COOKIE = "lang"
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The reader's language: ?lang=, then the cookie, then the browser, then Danish."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in languages:
+            return candidate
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_lang() -> str:
+    return str(get_locale() or "da")
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _language_context():
+        return {"current_lang": current_lang(), "lang_url": lang_url if has_request_context() else None}
+
+    @app.after_request
+    def _remember_language(response):
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != chosen:
+            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                                httponly=True, secure=app.config["SESSION_COOKIE_SECURE"])
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response

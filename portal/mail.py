@@ -1,0 +1,115 @@
+"""Email through an outbox: queued in the caller's transaction, sent after commit, retried on failure."""
+import logging
+import smtplib
+import socket
+import uuid
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, render_template, request
+from flask_babel import force_locale
+
+from .clock import now_utc
+from .db import database
+from .models import Outbox
+
+log = logging.getLogger("portal.mail")
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=5)
+
+
+def queue(recipient: str, template: str, language: str, **context) -> Outbox:
+    """Render templates/emails/<template>.txt in `language` and put it in the outbox.
+
+    The template's first line is the subject; the rest is the body."""
+    with force_locale(language):
+        text = render_template(f"emails/{template}.txt", **context)
+    subject, _, body = text.strip().partition("\n")
+    return Outbox.create(recipient=recipient, subject=subject.strip(), body=body.strip() + "\n",
+                         language=language)
+
+
+def _claim(worker: str, now):
+    """Take one due email for this worker; a conditional update makes sure only one sender gets it."""
+    while True:
+        candidate = (Outbox.select(Outbox.id)
+                     .where(Outbox.sent_at.is_null() & (Outbox.attempts < MAX_ATTEMPTS)
+                            & (Outbox.next_attempt_at <= now)
+                            & (Outbox.claimed_at.is_null() | (Outbox.claimed_at < now - CLAIM_TIMEOUT)))
+                     .order_by(Outbox.id).first())
+        if candidate is None:
+            return None
+        with database.atomic():
+            taken = (Outbox.update(claimed_by=worker, claimed_at=now)
+                     .where((Outbox.id == candidate.id) & Outbox.sent_at.is_null()
+                            & (Outbox.claimed_at.is_null() | (Outbox.claimed_at < now - CLAIM_TIMEOUT)))
+                     .execute())
+        if taken:
+            return Outbox.get_by_id(candidate.id)
+
+
+def _deliver(message: Outbox):
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="mentorbro.dk")
+    email["Content-Language"] = message.language
+    email.set_content(message.body)
+    if not config.get("MAIL_SERVER"):
+        # Development without SMTP: show the email on the console instead.
+        print(f"--- email to {message.recipient} ---\nSubject: {message.subject}\n\n{message.body}", flush=True)
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def send_pending(limit: int = 50) -> int:
+    """Send due emails; returns how many were sent. Safe to run in several processes at once."""
+    worker = uuid.uuid4().hex
+    sent = 0
+    for _ in range(limit):
+        now = now_utc()
+        message = _claim(worker, now)
+        if message is None:
+            break
+        try:
+            _deliver(message)
+        except (OSError, smtplib.SMTPException, socket.timeout) as error:
+            attempts = message.attempts + 1
+            Outbox.update(attempts=attempts, claimed_by=None, claimed_at=None,
+                          last_error=type(error).__name__,
+                          next_attempt_at=now + timedelta(minutes=2 ** attempts)
+                          ).where(Outbox.id == message.id).execute()
+            log.warning("email %s not sent (attempt %s): %s", message.id, attempts, type(error).__name__)
+            continue
+        Outbox.update(sent_at=now_utc(), attempts=message.attempts + 1).where(Outbox.id == message.id).execute()
+        sent += 1
+    return sent
+
+
+def init_app(app):
+    @app.after_request
+    def _send_after_commit(response):
+        # The request's transaction is committed by now; send what it queued once the response is out.
+        if app.config["MAIL_SEND_AFTER_REQUEST"] and request.endpoint != "static":
+            response.call_on_close(_send_in_context(app))
+        return response
+
+
+def _send_in_context(app):
+    def run():
+        with app.app_context():
+            try:
+                database.connect(reuse_if_open=True)
+                if Outbox.select().where(Outbox.sent_at.is_null()).exists():
+                    send_pending()
+            except Exception:      # a send failure must never break a response already given
+                log.exception("sending queued email failed")
+    return run

@@ -1,0 +1,233 @@
+"""The portal's tables. Constraints are the truth; query helpers live here as classmethods."""
+import json
+import secrets
+
+from peewee import (BooleanField, CharField, Check, DateField, DateTimeField,
+                    ForeignKeyField, IntegerField, TextField)
+
+from .clock import now_utc
+from .db import BaseModel
+
+ROLES = ("staff", "admin", "caseworker", "mentor")
+STATUSES = ("draft", "submitted", "in_review", "needs_info", "approved", "rejected", "withdrawn",
+            "matched", "active", "completed")
+OPEN_STATUSES = ("submitted", "in_review", "needs_info")
+SOURCES = ("self", "referral")
+
+
+class JSONField(TextField):
+    """JSON stored as text, so SQLite and PostgreSQL behave alike."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+def public_id() -> str:
+    """A random, unguessable identifier for URLs (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+class Municipality(BaseModel):
+    code = CharField(primary_key=True, max_length=3)
+    name = CharField()
+    region_code = CharField(max_length=4)
+    region_name = CharField()
+
+    @classmethod
+    def by_name(cls):
+        return cls.select().order_by(cls.name)
+
+
+class User(BaseModel):
+    email = CharField(unique=True)
+    name = CharField()
+    role = CharField(constraints=[Check("role IN ('staff', 'admin', 'caseworker', 'mentor')")])
+    password_hash = CharField(null=True)
+    active = BooleanField(default=True)
+    session_version = IntegerField(default=1)
+    language = CharField(max_length=2, default="da")
+    created_at = DateTimeField(default=now_utc)
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        # The session version makes a logout or deactivation end every copy of the session cookie.
+        return f"{self.id}.{self.session_version}"
+
+    def municipality_codes(self) -> list[str]:
+        return [um.municipality_id for um in self.municipalities]
+
+
+class UserMunicipality(BaseModel):
+    user = ForeignKeyField(User, backref="municipalities", on_delete="CASCADE")
+    municipality = ForeignKeyField(Municipality)
+
+    class Meta:
+        indexes = ((("user", "municipality"), True),)
+
+
+class LoginAttempt(BaseModel):
+    email = CharField(index=True)
+    address = CharField(index=True)
+    succeeded = BooleanField()
+    at = DateTimeField(default=now_utc, index=True)
+
+
+class Company(BaseModel):
+    name = CharField(unique=True)
+
+
+class Site(BaseModel):
+    company = ForeignKeyField(Company, backref="sites")
+    name = CharField()
+    address = CharField()
+    postcode = CharField(max_length=4)
+    town = CharField()
+
+
+class SiteCatchment(BaseModel):
+    site = ForeignKeyField(Site, backref="catchment", on_delete="CASCADE")
+    municipality = ForeignKeyField(Municipality)
+
+    class Meta:
+        indexes = ((("site", "municipality"), True),)
+
+
+class Programme(BaseModel):
+    name = CharField()
+    company = ForeignKeyField(Company, backref="programmes", null=True)
+    start_date = DateField()
+    length_months = IntegerField(default=6)
+    capacity = IntegerField(default=25)
+    retention_days = IntegerField(default=730)
+    open_for_applications = BooleanField(default=True)
+
+    @classmethod
+    def current(cls):
+        """The programme new applications are assessed against: the newest open one."""
+        return (cls.select().where(cls.open_for_applications)
+                .order_by(cls.start_date.desc(), cls.id.desc()).first())
+
+    def sites(self):
+        return Site.select().join(ProgrammeSite).where(ProgrammeSite.programme == self)
+
+
+class ProgrammeSite(BaseModel):
+    programme = ForeignKeyField(Programme, backref="programme_sites", on_delete="CASCADE")
+    site = ForeignKeyField(Site)
+
+    class Meta:
+        indexes = ((("programme", "site"), True),)
+
+
+class RuleSetVersion(BaseModel):
+    programme = ForeignKeyField(Programme, backref="rule_sets")
+    version = IntegerField()
+    rules = JSONField()
+    created_at = DateTimeField(default=now_utc)
+    created_by = ForeignKeyField(User, null=True)
+
+    class Meta:
+        indexes = ((("programme", "version"), True),)
+
+
+class Application(BaseModel):
+    """One person's application, from draft to outcome. Answers live in `answers` (JSON by step);
+    the columns the queue filters on are copied out of them when a step is saved."""
+    public_id = CharField(unique=True, default=public_id)
+    reference = CharField(unique=True, null=True)          # given at submission
+    status = CharField(default="draft", index=True)
+    source = CharField(default="self")
+    language = CharField(max_length=2, default="da")
+    answers = JSONField(default=dict)
+    completed_steps = JSONField(default=list)
+    full_name = CharField(null=True, index=True)
+    birth_year = IntegerField(null=True)
+    email = CharField(null=True, index=True)
+    phone = CharField(null=True)
+    municipality = ForeignKeyField(Municipality, null=True, index=True)
+    programme = ForeignKeyField(Programme, null=True, index=True)
+    verdict = CharField(null=True, index=True)
+    eligibility = JSONField(null=True)
+    ruleset_version = IntegerField(null=True)
+    possible_duplicate = BooleanField(default=False, index=True)
+    assigned_to = ForeignKeyField(User, null=True, backref="assigned")
+    consent_version = CharField(null=True)
+    consent_at = DateTimeField(null=True)
+    consent_channel = CharField(null=True)
+    decided_by = ForeignKeyField(User, null=True, backref="decided")
+    decided_at = DateTimeField(null=True)
+    decision_reason = TextField(null=True)
+    version = IntegerField(default=1)                      # bumped on every change, for optimistic checks
+    created_at = DateTimeField(default=now_utc)
+    updated_at = DateTimeField(default=now_utc)
+    submitted_at = DateTimeField(null=True, index=True)
+
+    class Meta:
+        constraints = [
+            Check("status IN ('draft', 'submitted', 'in_review', 'needs_info', 'approved', 'rejected',"
+                  " 'withdrawn', 'matched', 'active', 'completed')"),
+            Check("source IN ('self', 'referral')"),
+            # No decision without a person and a reason.
+            Check("status NOT IN ('approved', 'rejected') OR "
+                  "(decided_by_id IS NOT NULL AND decision_reason IS NOT NULL)"),
+        ]
+
+    @classmethod
+    def by_public_id(cls, value):
+        return cls.get_or_none(cls.public_id == str(value)[:64])
+
+
+class OneTimeToken(BaseModel):
+    """A secret link (resume, status sign-in, invitation, password reset). Only the hash is kept."""
+    purpose = CharField()
+    token_hash = CharField(unique=True)
+    application = ForeignKeyField(Application, null=True, on_delete="CASCADE")
+    user = ForeignKeyField(User, null=True, on_delete="CASCADE")
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=now_utc)
+
+
+class Outbox(BaseModel):
+    """An email waiting to be sent; written in the transaction of the change that caused it."""
+    recipient = CharField()
+    subject = CharField()
+    body = TextField()
+    language = CharField(max_length=2)
+    created_at = DateTimeField(default=now_utc)
+    next_attempt_at = DateTimeField(default=now_utc, index=True)
+    attempts = IntegerField(default=0)
+    claimed_by = CharField(null=True)
+    claimed_at = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True, index=True)
+    last_error = TextField(null=True)
+
+
+class AuditEvent(BaseModel):
+    """Who did what to which object, when. Written in the same transaction as the change."""
+    actor = ForeignKeyField(User, null=True, backref="audit_events")
+    actor_role = CharField()             # 'applicant', 'system', or the user's role
+    action = CharField(index=True)
+    object_type = CharField()
+    object_id = CharField(null=True, index=True)
+    at = DateTimeField(default=now_utc, index=True)
+    details = JSONField(default=dict)
+
+
+ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site, SiteCatchment,
+              Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
+              AuditEvent]

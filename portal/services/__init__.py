@@ -1,0 +1,1 @@
+"""All writes, all transactions."""

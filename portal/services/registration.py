@@ -1,0 +1,166 @@
+"""The applicant's application: drafts saved step by step, resume links, and submission."""
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from peewee import IntegrityError
+
+from .. import eligibility, mail
+from ..apply.steps import STEPS, first_unfinished
+from ..clock import now_utc
+from ..db import database
+from ..models import Application, Programme
+from . import audit, rules, tokens
+
+RESUME_LIFETIME = timedelta(days=30)
+EDITABLE = ("draft", "needs_info")
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I/L
+
+
+class NotEditable(Exception):
+    """The application was submitted or decided and can no longer be changed."""
+
+
+def new_draft(language: str, source: str = "self") -> Application:
+    return Application.create(language=language if language in ("da", "en") else "da", source=source)
+
+
+def _columns_from(step: str, data: dict) -> dict:
+    """The queue's filter columns, copied out of a step's answers."""
+    if step == "about-you":
+        return {"full_name": data.get("full_name"), "birth_year": data.get("birth_year"),
+                "language": data.get("language") or "da"}
+    if step == "contact":
+        return {"email": (data.get("email") or "").lower() or None, "phone": data.get("phone") or None,
+                "municipality": data.get("municipality") or None}
+    if step == "consent":
+        return {"consent_version": data.get("consent_version"), "consent_at": now_utc()}
+    return {}
+
+
+def save_step(application: Application, step: str, data: dict, channel: str = "self") -> Application:
+    """Store one step's validated answers; refuses once the application is no longer editable."""
+    answers = dict(application.answers or {})
+    answers[step] = data
+    completed = [s for s in STEPS if s in set(application.completed_steps or ()) | {step}]
+    columns = _columns_from(step, data)
+    if step == "consent":
+        columns["consent_channel"] = channel
+    with database.atomic():
+        changed = (Application.update(answers=answers, completed_steps=completed, updated_at=now_utc(),
+                                      version=Application.version + 1, **columns)
+                   .where((Application.id == application.id) & Application.status.in_(EDITABLE))
+                   .execute())
+        if not changed:
+            raise NotEditable(application.public_id)
+    return Application.get_by_id(application.id)
+
+
+def issue_resume_link(application: Application) -> str:
+    """A link to come back to this draft from any browser for 30 days; emailed when we have an address."""
+    with database.atomic():
+        plain = tokens.issue("resume", RESUME_LIFETIME, application=application)
+        link = absolute_url("apply.resume", token=plain)
+        if application.email:
+            mail.queue(application.email, "resume_link", application.language,
+                       name=application.full_name, link=link, days=RESUME_LIFETIME.days)
+    return link
+
+
+def resume(plain: str) -> Application | None:
+    """The draft a resume link points to, if the link is valid and the draft still editable."""
+    token = tokens.find("resume", plain)
+    if token is None or token.application is None or token.application.status not in EDITABLE:
+        return None
+    return token.application
+
+
+def facts_for(application: Application) -> eligibility.Facts:
+    """What the eligibility rules look at, from the answers as saved."""
+    answers = application.answers or {}
+    residence, languages = answers.get("residence", {}), answers.get("languages", {})
+    education = answers.get("education", {}).get("entries", [])
+    work = answers.get("work", {}).get("entries", [])
+    danish_test = languages.get("danish_test") if languages.get("danish_test_passed") == "yes" else None
+    english_yes = languages.get("english_test_passed") == "yes"
+    level = lambda value: None if value in (None, "", "none") else value
+    return eligibility.Facts(
+        birth_year=application.birth_year,
+        residence_basis=residence.get("residence_basis"),
+        reunified_with_basis=residence.get("reunified_with_basis") or None,
+        education_levels=tuple(e.get("level") for e in education if e.get("level")),
+        work_years=tuple(w.get("years") for w in work if w.get("years") is not None),
+        danish_level=level(languages.get("danish_level")),
+        danish_test=danish_test or None,
+        english_level=level(languages.get("english_level")),
+        english_test=(languages.get("english_test") or None) if english_yes else None,
+        english_test_score=languages.get("english_test_score") if english_yes else None,
+        municipality_code=application.municipality_id,
+    )
+
+
+def assess(application: Application, programme=None) -> eligibility.Assessment:
+    programme = programme or application.programme or Programme.current()
+    return eligibility.evaluate(facts_for(application), rules.ruleset_for(programme),
+                                rules.assessment_date(programme))
+
+
+def _new_reference() -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"MB-{code[:4]}-{code[4:]}"
+
+
+def _possible_duplicates(application: Application):
+    same_person = (Application.email == application.email) if application.email else None
+    if application.full_name and application.birth_year:
+        by_name = ((Application.full_name == application.full_name) & (Application.birth_year == application.birth_year))
+        same_person = by_name if same_person is None else (same_person | by_name)
+    if same_person is None:
+        return Application.select().where(False)
+    return Application.select().where(same_person & (Application.id != application.id)
+                                      & Application.status.not_in(("draft", "withdrawn", "rejected")))
+
+
+def submit(application: Application, actor=None) -> Application:
+    """Submit in one transaction: status, reference, verdict, duplicate flag, audit row and email.
+
+    Submitting twice (double click, two tabs, back and resubmit) gives the same single application."""
+    if first_unfinished(application.completed_steps) != "check":
+        raise NotEditable(application.public_id)
+    programme = application.programme or Programme.current()
+    assessment = assess(application, programme)
+    resubmission = application.status == "needs_info"
+    for _ in range(5):
+        reference = application.reference or _new_reference()
+        try:
+            with database.atomic():
+                changed = (Application.update(
+                    status="submitted", reference=reference, submitted_at=now_utc(), updated_at=now_utc(),
+                    programme=programme, verdict=str(assessment.verdict), eligibility=assessment.as_dict(),
+                    ruleset_version=assessment.ruleset_version, version=Application.version + 1)
+                    .where((Application.id == application.id) & Application.status.in_(EDITABLE))
+                    .execute())
+                if not changed:
+                    return Application.get_by_id(application.id)     # already submitted: nothing twice
+                fresh = Application.get_by_id(application.id)
+                duplicates = list(_possible_duplicates(fresh))
+                if duplicates:
+                    Application.update(possible_duplicate=True).where(
+                        Application.id.in_([fresh.id, *[d.id for d in duplicates]])).execute()
+                audit.record(actor, "application.resubmitted" if resubmission else "application.submitted",
+                             fresh, actor_role=None if actor else "applicant",
+                             from_status=application.status, to_status="submitted",
+                             verdict=str(assessment.verdict))
+                if fresh.email:
+                    mail.queue(fresh.email, "application_received", fresh.language,
+                               name=fresh.full_name, reference=reference,
+                               status_url=absolute_url("status.start"))
+            return Application.get_by_id(application.id)
+        except IntegrityError:
+            continue      # a reference collision: draw another
+    raise RuntimeError("could not draw a unique reference")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for an email: the configured public address, never the request's Host header."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

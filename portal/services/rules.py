@@ -1,0 +1,36 @@
+"""A programme's current eligibility rule set, built from its stored version and its sites' catchment."""
+from datetime import date
+
+from .. import eligibility
+from ..models import ProgrammeSite, RuleSetVersion, SiteCatchment
+
+
+def catchment_of(programme) -> frozenset:
+    query = (SiteCatchment.select(SiteCatchment.municipality)
+             .join(ProgrammeSite, on=(ProgrammeSite.site == SiteCatchment.site))
+             .where(ProgrammeSite.programme == programme))
+    return frozenset(row.municipality_id for row in query)
+
+
+def current_version(programme) -> RuleSetVersion | None:
+    return (RuleSetVersion.select().where(RuleSetVersion.programme == programme)
+            .order_by(RuleSetVersion.version.desc()).first())
+
+
+def ruleset_for(programme) -> eligibility.RuleSet:
+    """The rule set new assessments of this programme use (DESIGN §4 defaults when none is stored)."""
+    if programme is None:
+        return eligibility.RuleSet.default()
+    stored = current_version(programme)
+    catchment = catchment_of(programme)
+    if stored is None:
+        return eligibility.RuleSet.default(catchment)
+    rules = dict(stored.rules)
+    rules["accepted_residence"] = frozenset(rules.get("accepted_residence", ()))
+    known = {name for name in eligibility.RuleSet.__dataclass_fields__} - {"version", "catchment"}
+    return eligibility.RuleSet(version=stored.version, catchment=catchment,
+                               **{k: v for k, v in rules.items() if k in known})
+
+
+def assessment_date(programme) -> date:
+    return programme.start_date if programme is not None else date.today()

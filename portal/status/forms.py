@@ -1,0 +1,11 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..forms.common import BaseForm
+
+
+class FindApplicationForm(BaseForm):
+    reference = StringField(_l("Reference number"), [DataRequired(_l("Enter your reference number")), Length(max=20)])
+    email = EmailField(_l("Email address"), [DataRequired(_l("Enter the email address you applied with")), Length(max=254),
+                                             Email(_l("Enter an email address like name@example.com"))])

@@ -1,0 +1,84 @@
+"""Real-browser fixtures: the portal on a loopback port, Debian's Chromium driven by Playwright, axe-core."""
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.db import database
+from tests.smtp import free_port
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(tmp_path, migrated_db, smtp_server):
+    """The portal served on a free loopback port, on its own database, sending mail to the test SMTP server."""
+    path = tmp_path / "live.db"
+    shutil.copy(migrated_db, path)
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "browser-test-secret",
+                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port})
+    smtp_server.handler.messages.clear()
+    with LiveServer(app) as server:
+        server.inbox = smtp_server.handler
+        yield server
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: the test command installs Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    # An init script is not subject to the page's CSP, so axe-core runs without loosening the policy.
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda message: page.csp_errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page):
+    """Run axe-core (WCAG 2.1 A and AA rules) in the page; fail on any violation or CSP refusal."""
+    assert not getattr(page, "csp_errors", []), page.csp_errors
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+                for v in result["violations"]]
+    assert not problems, f"axe found violations on {page.url}:\n" + "\n".join(problems)

@@ -1,0 +1,113 @@
+"""The app factory, settings, health check, headers and error pages."""
+import json
+import logging
+
+import pytest
+
+from portal import create_app
+from portal.db import database
+from portal.security import CONTENT_SECURITY_POLICY
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def test_production_starts_with_secret_key_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_development_generates_and_keeps_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+
+
+def test_database_url_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["DATABASE_URL"].endswith("env.db")
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_answers_503_when_the_server_is_gone(make_app):
+    app = make_app(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable"}
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/healthz", "/no-such-page"])
+def test_every_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Request-ID"]
+
+
+def test_unknown_page_is_a_friendly_404_in_danish_with_request_id(client):
+    response = client.get("/findes-ikke")
+    assert response.status_code == 404
+    assert "Siden blev ikke fundet" in response.get_data(as_text=True)
+    assert response.headers["X-Request-ID"] in response.get_data(as_text=True)
+
+
+def test_unknown_page_in_english(client):
+    response = client.get("/nope?lang=en")
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_a_friendly_page_without_traceback(app, client):
+    @app.get("/boom")
+    def boom():
+        raise ZeroDivisionError("secret detail")
+    boom.access = "public"
+    response = client.get("/boom?lang=en")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "something went wrong" in text and "Traceback" not in text and "secret detail" not in text
+
+
+def test_request_log_has_one_line_per_request_without_the_query(client, caplog):
+    caplog.set_level(logging.INFO, logger="portal.request")
+    client.get("/?name=Amal%20Hassan")
+    lines = [r.getMessage() for r in caplog.records if r.name == "portal.request"]
+    assert len(lines) == 1
+    assert lines[0].startswith("GET / 200 ") and "id=" in lines[0]
+    assert "Amal" not in lines[0]
+
+
+def test_sqlite_is_configured_for_safe_concurrent_writes(app):
+    pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") >= 5000
+    assert pragma("synchronous") == 2          # FULL
+    assert database.obj._lock_type == "IMMEDIATE"
+
+
+def test_static_files_are_served_without_no_store(client):
+    response = client.get("/static/js/app.js")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")

@@ -1,0 +1,55 @@
+"""The command line: init-db, seed-demo, create-user."""
+from portal.models import AuditEvent, Programme, Site, User, UserMunicipality
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_init_db_is_idempotent(app):
+    result = run(app, "init-db")
+    assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_seed_demo_loads_once_and_prints_working_logins(app, tmp_path):
+    app.instance_path = str(tmp_path)
+    first = run(app, "seed-demo")
+    assert first.exit_code == 0, first.output
+    assert "staff@demo.mentorbro.dk" in first.output and "caseworker@demo.mentorbro.dk" in first.output
+    assert User.select().count() == 3 and Site.select().count() == 2 and Programme.select().count() == 1
+    caseworker = User.get(User.role == "caseworker")
+    assert [m.municipality_id for m in caseworker.municipalities] == ["101"]
+
+    second = run(app, "seed-demo")
+    assert "nothing loaded" in second.output
+    assert User.select().count() == 3
+    assert "staff@demo.mentorbro.dk" in second.output       # the logins are printed again
+
+    line = next(l for l in second.output.splitlines() if l.startswith("staff\t"))
+    _, email, password = line.split("\t")
+    client = app.test_client()
+    assert client.post("/login", data={"email": email, "password": password}).status_code == 302
+
+
+def test_create_user_with_municipality(app):
+    result = run(app, "create-user", "cw@kk.dk", "--role", "caseworker", "--municipality", "101",
+                 "--password", "a-long-enough-password")
+    assert result.exit_code == 0, result.output
+    user = User.get(User.email == "cw@kk.dk")
+    assert user.role == "caseworker" and user.password_hash.startswith("$argon2id$")
+    assert UserMunicipality.select().where(UserMunicipality.user == user).count() == 1
+    assert AuditEvent.select().where(AuditEvent.action == "user.created").count() == 1
+
+
+def test_create_user_prompts_for_the_password(app):
+    result = run(app, "create-user", "s@x.dk", "--role", "staff", input="a-long-enough-password\n" * 2)
+    assert result.exit_code == 0, result.output
+
+
+def test_create_user_refuses_bad_input_without_a_traceback(app):
+    for args in (["cw@x.dk", "--role", "caseworker", "--password", "a-long-enough-password"],
+                 ["cw@x.dk", "--role", "caseworker", "--municipality", "999", "--password", "a-long-enough-password"],
+                 ["s@x.dk", "--role", "staff", "--password", "short"]):
+        result = run(app, "create-user", *args)
+        assert result.exit_code == 2 and "Traceback" not in result.output
+    assert User.select().count() == 0

@@ -1,0 +1,64 @@
+"""Danish by default, English on request, remembered; every Danish entry translated."""
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "translations" / "da" / "LC_MESSAGES" / "messages.po"
+
+
+def lang_of(response):
+    html = response.get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def test_danish_is_the_default(client):
+    response = client.get("/")
+    assert lang_of(response) == "da"
+    assert "Søg om en erhvervsmentor" in response.get_data(as_text=True)
+
+
+def test_english_from_the_browser(client):
+    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert lang_of(response) == "en"
+    assert "Apply for a business mentor" in response.get_data(as_text=True)
+
+
+def test_lang_parameter_wins_and_is_remembered_in_a_cookie(client):
+    response = client.get("/?lang=en", headers={"Accept-Language": "da"})
+    assert lang_of(response) == "en"
+    assert "lang=en" in response.headers["Set-Cookie"]
+    assert lang_of(client.get("/login", headers={"Accept-Language": "da"})) == "en"
+    assert lang_of(client.get("/login?lang=da")) == "da"
+
+
+def test_an_unknown_language_falls_back_to_danish(client):
+    assert lang_of(client.get("/?lang=xx")) == "da"
+
+
+def test_every_page_offers_the_language_switch_to_the_same_page(client):
+    html = client.get("/login?lang=da").get_data(as_text=True)
+    assert 'href="/login?lang=en"' in html
+
+
+def test_the_danish_catalogue_has_no_empty_or_fuzzy_entries():
+    catalogue = read_po(PO.open("rb"))
+    bad = [m.id for m in catalogue if m.id and (m.fuzzy or not m.string)]
+    assert not bad, f"untranslated or fuzzy: {bad[:10]}"
+
+
+def test_every_string_in_the_code_is_in_the_danish_catalogue(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg",
+                    "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "portal", "templates"],
+                   cwd=ROOT, check=True)
+    have = {m.id for m in read_po(PO.open("rb"))}
+    missing = [m.id for m in read_po(pot.open("rb")) if m.id and m.id not in have]
+    assert not missing, f"run scripts/translations.sh update, then translate: {missing[:10]}"
+
+
+def test_the_compiled_catalogue_is_current():
+    mo = PO.with_suffix(".mo")
+    assert mo.exists() and mo.stat().st_mtime >= PO.stat().st_mtime, "compile with scripts/bootstrap.sh"
