@@ -21,13 +21,16 @@ def create_app(overrides=None):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mentorbro.db'}"
 
     from . import access, auth, cli, context, db, errors, i18n, mail, security
+    from .admin import views as admin
     from .apply import views as apply
     from .auth import views as auth_views
     from .public import views as public
+    from .referrals import views as referrals
+    from .review import views as review
     from .status import views as status
     for part in (db, i18n, security, auth, access, errors, mail, context, cli):
         part.init_app(app)
-    for blueprint in (public.bp, apply.bp, status.bp, auth_views.bp):
+    for blueprint in (public.bp, apply.bp, status.bp, auth_views.bp, review.bp, referrals.bp, admin.bp):
         app.register_blueprint(blueprint)
     access.check_every_route_has_a_policy(app)
     return app

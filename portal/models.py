@@ -44,12 +44,15 @@ class Municipality(BaseModel):
 class User(BaseModel):
     email = CharField(unique=True)
     name = CharField()
-    role = CharField(constraints=[Check("role IN ('staff', 'admin', 'caseworker', 'mentor')")])
+    role = CharField()
     password_hash = CharField(null=True)
     active = BooleanField(default=True)
     session_version = IntegerField(default=1)
     language = CharField(max_length=2, default="da")
     created_at = DateTimeField(default=now_utc)
+
+    class Meta:
+        constraints = [Check("role IN ('staff', 'admin', 'caseworker', 'mentor')")]
 
     @property
     def is_authenticated(self):
@@ -170,6 +173,7 @@ class Application(BaseModel):
     consent_channel = CharField(null=True)
     decided_by = ForeignKeyField(User, null=True, backref="decided")
     decided_at = DateTimeField(null=True)
+    decision_code = CharField(null=True)                   # e.g. a rejection reason from the list
     decision_reason = TextField(null=True)
     version = IntegerField(default=1)                      # bumped on every change, for optimistic checks
     created_at = DateTimeField(default=now_utc)
@@ -228,6 +232,32 @@ class AuditEvent(BaseModel):
     details = JSONField(default=dict)
 
 
+class Note(BaseModel):
+    """A staff member's internal note on an application; never shown to the applicant."""
+    application = ForeignKeyField(Application, backref="notes", on_delete="CASCADE")
+    author = ForeignKeyField(User)
+    body = TextField()
+    created_at = DateTimeField(default=now_utc)
+
+
+class Referral(BaseModel):
+    """A caseworker's referral of a citizen: filled in together, or sent as an invitation to finish."""
+    public_id = CharField(unique=True, default=public_id)
+    caseworker = ForeignKeyField(User, backref="referrals")
+    municipality = ForeignKeyField(Municipality, index=True)
+    full_name = CharField(index=True)
+    email = CharField(null=True)
+    phone = CharField(null=True)
+    language = CharField(max_length=2, default="da")
+    note = TextField()
+    consent_how = CharField()                 # how the citizen agreed to be referred
+    consent_at = DateField()                  # when
+    mode = CharField(null=True)               # 'together' or 'invite', once chosen
+    application = ForeignKeyField(Application, null=True, unique=True, backref="referrals", on_delete="SET NULL")
+    created_at = DateTimeField(default=now_utc, index=True)
+    invited_at = DateTimeField(null=True)
+
+
 ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site, SiteCatchment,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
-              AuditEvent]
+              AuditEvent, Note, Referral]
