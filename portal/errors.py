@@ -1,7 +1,7 @@
 """Friendly error pages in the reader's language, with the request id; never a traceback."""
 import logging
 
-from flask import g, render_template
+from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
 from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -29,6 +29,10 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "keeps_input", False) and not g.get("csrf_retry"):
+            g.csrf_retry = True
+            return app.ensure_sync(view)(**(request.view_args or {}))
         return render_error(400)
 
     @app.errorhandler(OperationalError)

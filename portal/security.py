@@ -24,6 +24,15 @@ SECURITY_HEADERS = {
 }
 
 
+def keeps_input(view):
+    """Mark a form view that re-renders itself (input kept, a plain message) when its CSRF token expired.
+
+    The view must validate a BaseForm before changing anything: an invalid token then fails that
+    validation with the message, instead of a bare 400 page that loses what the person typed."""
+    view.keeps_input = True
+    return view
+
+
 def init_app(app):
     csrf.init_app(app)
     if not request_log.handlers:

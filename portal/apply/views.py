@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 
 from ..access import public
+from ..security import keeps_input
 from ..htmx import page_or_fragment
 from ..models import Application
 from ..services import registration
@@ -41,6 +42,7 @@ def start():
 
 @bp.route("/<step>", methods=["GET", "POST"])
 @public
+@keeps_input
 def step(step):
     """Show or save one step; a step can only be opened once the steps before it are saved."""
     if step not in flow.STEPS:
@@ -111,6 +113,7 @@ def _check_page(application, form):
 
 @bp.post("/submit")
 @public
+@keeps_input
 def submit():
     """Send the application: exactly once, however often the button is pressed."""
     application = current_application()

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import public
+from ..security import keeps_input
 from ..clock import now_utc
 from ..services import users
 from .forms import LoginForm
@@ -34,6 +35,7 @@ def home_for(user) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@keeps_input
 def login():
     """Sign in with email and password."""
     form = LoginForm(next=request.args.get("next", ""))

@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, session, url_for
 
 from ..access import public
+from ..security import keeps_input
 from ..models import Application
 from ..services import status
 from .forms import FindApplicationForm
@@ -16,6 +17,7 @@ SESSION_KEY = "status_application"
 
 @bp.route("/", methods=["GET", "POST"])
 @public
+@keeps_input
 def start():
     """Ask for a sign-in link; the answer is the same whether or not the details match."""
     form = FindApplicationForm()
