@@ -119,7 +119,7 @@ class ContactStep(BaseForm):
         return valid
 
     def validate_postcode(self, field):
-        if field.data and int(field.data) < 1000:
+        if field.data and field.data.isdigit() and int(field.data) < 1000:
             raise ValidationError(_l("Enter the postcode of your home address (4 digits, from 1000)"))
 
 
@@ -135,9 +135,13 @@ class ResidenceStep(BaseForm):
         if field.data is not None and not 1950 <= field.data <= _this_year():
             raise ValidationError(_l("Enter a year between 1950 and %(latest)s", latest=_this_year()))
 
-    def validate_reunified_with_basis(self, field):
-        if self.residence_basis.data == "9" and not field.data:
-            raise ValidationError(_l("Choose the residence permit of the person you were reunified with"))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.residence_basis.data == "9" and not self.reunified_with_basis.data:
+            self.reunified_with_basis.errors.append(
+                _l("Choose the residence permit of the person you were reunified with"))
+            valid = False
+        return valid
 
 
 class EducationEntry(SubForm):

@@ -82,3 +82,25 @@ def assert_accessible(page):
     problems = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
                 for v in result["violations"]]
     assert not problems, f"axe found violations on {page.url}:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def check_as_without_js(browser):
+    """axe for a page seen without JavaScript: the same HTML, with the site's scripts blocked, checked by axe.
+
+    A page in a context with JavaScript off cannot run axe, so its HTML is replayed at the same URL in a
+    context whose own scripts are refused (axe comes in as an init script, which no route can block)."""
+    context = browser.new_context()
+    context.add_init_script(path=str(AXE))
+    checker = context.new_page()
+    checker.route("**/*.js", lambda route: route.abort())
+
+    def check(page):
+        html, url = page.content(), page.url
+        checker.route(url, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+        checker.goto(url)
+        checker.csp_errors = []
+        assert_accessible(checker)
+        checker.unroute(url)
+    yield check
+    context.close()

@@ -1,0 +1,131 @@
+"""Real browser: a whole application in Danish with JavaScript, in English without, and on a phone."""
+import re
+
+import pytest
+
+from portal.models import Application
+from tests.browser.fixtures import AXE, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def choose(page, name, value):
+    page.locator(f"input[name='{name}'][value='{value}']").check(force=True)
+
+
+def continue_(page):
+    page.locator("#step-form button.button-primary").click()
+    page.wait_for_load_state()
+
+
+def complete_application(page, base, language, javascript=True, assert_accessible=assert_accessible):
+    """Fill in every step as an applicant would, checking each page with axe."""
+    page.goto(f"{base}/?lang={language}")
+    assert_accessible(page)
+    page.locator("a.button-start").click()
+    assert_accessible(page)
+    page.fill("[name=full_name]", "Amal Hassan")
+    page.fill("[name=birth_year]", "1988")
+    choose(page, "language", language)
+    continue_(page)
+
+    assert_accessible(page)
+    page.fill("[name=email]", "amal@example.org")
+    page.fill("[name=address]", "Nørrebrogade 1")
+    page.fill("[name=postcode]", "8000")
+    if javascript:
+        page.locator("[name=postcode]").blur()
+        page.wait_for_function("document.querySelector('[name=municipality]').value === '751'")
+    continue_(page)
+
+    assert page.locator(".resume-link").count() == 1
+    assert_accessible(page)
+    page.select_option("[name=country_of_origin]", "SY")
+    page.fill("[name=arrival_year]", "2016")
+    choose(page, "residence_basis", "9")
+    page.select_option("[name=reunified_with_basis]", "7-1")
+    continue_(page)
+
+    assert_accessible(page)
+    page.select_option("[name=entries-0-level]", "master")
+    page.fill("[name=entries-0-field]", "Pharmacy")
+    page.locator("button[value=add]").click()
+    page.wait_for_selector("[name=entries-1-level]")
+    page.select_option("[name=entries-1-level]", "bachelor")
+    page.fill("[name=entries-1-field]", "Chemistry")
+    assert page.locator("[name=entries-0-field]").input_value() == "Pharmacy"
+    assert_accessible(page)
+    continue_(page)
+
+    assert_accessible(page)
+    page.fill("[name=entries-0-role]", "Pharmacist")
+    page.fill("[name=entries-0-years]", "3,5")
+    continue_(page)
+
+    assert_accessible(page)
+    choose(page, "danish_level", "B1")
+    choose(page, "english_level", "B2")
+    choose(page, "english_test_passed", "yes")
+    page.select_option("[name=english_test]", "ielts")
+    page.fill("[name=english_test_score]", "6,5")
+    continue_(page)
+
+    assert_accessible(page)
+    choose(page, "goals", "job")
+    page.fill("[name=wished_fields]", "Pharmacy")
+    continue_(page)
+
+    assert_accessible(page)
+    page.locator("[name=consent]").check(force=True)
+    continue_(page)
+
+    assert "/apply/check" in page.url
+    assert_accessible(page)
+    assert page.get_by_text("Pharmacy").first.is_visible()
+    page.locator("form[action='/apply/submit'] button").click()
+    page.wait_for_url("**/apply/done")
+    assert_accessible(page)
+    return page.locator(".reference").inner_text()
+
+
+def test_a_whole_application_in_danish_with_javascript(page, live_server):
+    reference = complete_application(page, live_server.url, "da")
+    application = Application.get(Application.reference == reference)
+    assert application.language == "da" and application.municipality_id == "751"
+    assert [e["field"] for e in application.answers["education"]["entries"]] == ["Pharmacy", "Chemistry"]
+    assert application.answers["work"]["entries"][0]["years"] == 3.5
+
+
+def test_a_whole_application_in_english_without_javascript(browser, live_server, check_as_without_js):
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    reference = complete_application(page, live_server.url, "en", javascript=False,
+                                     assert_accessible=check_as_without_js)
+    application = Application.get(Application.reference == reference)
+    assert application.language == "en" and application.municipality_id == "751"   # from the postcode
+    assert application.answers["residence"]["reunified_with_basis"] == "7-1"
+    assert application.answers["languages"]["english_test_score"] == 6.5
+    context.close()
+
+
+def test_the_form_on_a_phone(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="da-DK", is_mobile=True,
+                                  has_touch=True)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.csp_errors = []
+    reference = complete_application(page, live_server.url, "da")
+    assert re.fullmatch(r"MB-\w{4}-\w{4}", reference)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, "the page scrolls sideways on a phone"
+    context.close()
+
+
+def test_inline_check_when_a_field_is_left(page, live_server):
+    page.goto(live_server.url + "/apply/about-you?lang=en")
+    page.fill("[name=birth_year]", "1850")
+    page.locator("[name=birth_year]").blur()
+    page.wait_for_selector("#birth_year-error")
+    assert "Enter a year between 1920" in page.locator("#birth_year-error").inner_text()
+    assert Application.select().count() == 0
+    assert_accessible(page)
