@@ -1,6 +1,7 @@
 """The applicant's form: one URL per step, saved on the server at each step, then check and submit."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..access import public
 from ..security import keeps_input
@@ -74,7 +75,7 @@ def _save_and_continue(application, step, answers):
         application = registration.new_draft(answers.get("language") or "da")
         session[SESSION_KEY] = application.public_id
     try:
-        application = registration.save_step(application, step, answers)
+        application = registration.save_step(application, step, answers, channel=_channel())
     except registration.NotEditable:
         flash(_("Your application has already been sent, so it cannot be changed here."), "info")
         return redirect(url_for("status.start"))
@@ -84,6 +85,11 @@ def _save_and_continue(application, step, answers):
     if request.args.get("return") == "check" and flow.may_open(flow.CHECK, application.completed_steps):
         return redirect(url_for("apply.check"))
     return redirect(url_for("apply.step", step=flow.next_step(step)))
+
+
+def _channel():
+    """Who is filling in the form: the applicant, or a caseworker on the citizen's behalf."""
+    return "caseworker" if current_user.is_authenticated and current_user.role == "caseworker" else "self"
 
 
 @bp.get("/municipalities")
@@ -124,7 +130,7 @@ def submit():
     if not form.validate_on_submit():
         return _check_page(application, form)
     try:
-        registration.submit(application)
+        registration.submit(application, actor=current_user if current_user.is_authenticated else None)
     except registration.NotEditable:
         return redirect(url_for("apply.start"))
     return redirect(url_for("apply.done"))
