@@ -111,3 +111,16 @@ def test_static_files_are_served_without_no_store(client):
     response = client.get("/static/js/app.js")
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_creating_the_app_opens_no_database_connection(tmp_path):
+    """Servers fork workers after importing the app: a connection opened before would be shared."""
+    create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'fork.db'}", "SECRET_KEY": "x"})
+    assert database.is_closed()
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(client, make_user):
+    user = make_user("staff")
+    response = client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
