@@ -56,8 +56,8 @@ def _deliver(message: Outbox):
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="mentorbro.dk")
-    email["Content-Language"] = message.language
     email.set_content(message.body)
+    email["Content-Language"] = message.language      # after set_content, which resets the headers it owns
     if not config.get("MAIL_SERVER"):
         # Development without SMTP: show the email on the console instead.
         print(f"--- email to {message.recipient} ---\nSubject: {message.subject}\n\n{message.body}", flush=True)

@@ -17,6 +17,7 @@ def test_a_queued_email_is_sent_over_smtp_in_its_language(app, ctx, inbox):
     assert mail.send_pending() == 1
     [message] = inbox.to("amal@example.org")
     assert message["Subject"] == "Test fra Mentorbro"
+    assert message["Content-Language"] == "da"
     assert "Hej Amal" in message.get_content()
     assert Outbox.get().sent_at is not None
 
