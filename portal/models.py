@@ -13,6 +13,7 @@ STATUSES = ("draft", "submitted", "in_review", "needs_info", "approved", "reject
             "matched", "active", "completed")
 OPEN_STATUSES = ("submitted", "in_review", "needs_info")
 SOURCES = ("self", "referral")
+QUEUE_FILTERS = ("verdict", "programme", "municipality", "source", "language", "possible_duplicate", "assigned_to")
 
 
 class JSONField(TextField):
@@ -152,22 +153,22 @@ class Application(BaseModel):
     the columns the queue filters on are copied out of them when a step is saved."""
     public_id = CharField(unique=True, default=public_id)
     reference = CharField(unique=True, null=True)          # given at submission
-    status = CharField(default="draft", index=True)
+    status = CharField(default="draft")                    # indexed with the queue's indexes below
     source = CharField(default="self")
     language = CharField(max_length=2, default="da")
     answers = JSONField(default=dict)
     completed_steps = JSONField(default=list)
-    full_name = CharField(null=True, index=True)
+    full_name = CharField(null=True)
     birth_year = IntegerField(null=True)
     email = CharField(null=True, index=True)
     phone = CharField(null=True)
-    municipality = ForeignKeyField(Municipality, null=True, index=True)
-    programme = ForeignKeyField(Programme, null=True, index=True)
-    verdict = CharField(null=True, index=True)
+    municipality = ForeignKeyField(Municipality, null=True, index=False)
+    programme = ForeignKeyField(Programme, null=True, index=False)
+    verdict = CharField(null=True)
     eligibility = JSONField(null=True)
     ruleset_version = IntegerField(null=True)
-    possible_duplicate = BooleanField(default=False, index=True)
-    assigned_to = ForeignKeyField(User, null=True, backref="assigned")
+    possible_duplicate = BooleanField(default=False)
+    assigned_to = ForeignKeyField(User, null=True, backref="assigned", index=False)
     consent_version = CharField(null=True)
     consent_at = DateTimeField(null=True)
     consent_channel = CharField(null=True)
@@ -178,7 +179,8 @@ class Application(BaseModel):
     version = IntegerField(default=1)                      # bumped on every change, for optimistic checks
     created_at = DateTimeField(default=now_utc)
     updated_at = DateTimeField(default=now_utc)
-    submitted_at = DateTimeField(null=True, index=True)
+    submitted_at = DateTimeField(null=True)
+    erasure_requested_at = DateTimeField(null=True, index=True)   # the applicant asked to be deleted
 
     class Meta:
         constraints = [
@@ -189,6 +191,17 @@ class Application(BaseModel):
             Check("status NOT IN ('approved', 'rejected') OR "
                   "(decided_by_id IS NOT NULL AND decision_reason IS NOT NULL)"),
         ]
+        # The review queue (services/reviews.py). One index per filter: the filter column, then
+        # the sort key and the status, then every other filter column, so that a page, its count
+        # and its per-status counts under any mix of filters are read from one index, never from
+        # the (wide) rows. Applications are written rarely and read all day.
+        indexes = (
+            *(((column, "submitted_at", *(c for c in ("status", *QUEUE_FILTERS) if c != column)), False)
+              for column in ("status", *QUEUE_FILTERS)),
+            (("submitted_at", "status", *QUEUE_FILTERS), False),
+            (("full_name", "submitted_at", "status"), False),                         # sort by name
+            (("full_name", "email", "reference", "submitted_at", "status"), False),   # search
+        )
 
     @classmethod
     def by_public_id(cls, value):

@@ -52,21 +52,21 @@ def up(migrator, db):
     class Application(Model):
         public_id = CharField(unique=True)
         reference = CharField(unique=True, null=True)
-        status = CharField(index=True, default='draft')
+        status = CharField(default='draft')
         source = CharField(default='self')
         language = CharField(max_length=2, default='da')
         answers = JSONField(default=dict)
         completed_steps = JSONField(default=list)
-        full_name = CharField(index=True, null=True)
+        full_name = CharField(null=True)
         birth_year = IntegerField(null=True)
         email = CharField(index=True, null=True)
         phone = CharField(null=True)
         municipality = ForeignKeyField(Municipality, null=True)
         programme = ForeignKeyField(Programme, null=True)
-        verdict = CharField(index=True, null=True)
+        verdict = CharField(null=True)
         eligibility = JSONField(null=True)
         ruleset_version = IntegerField(null=True)
-        possible_duplicate = BooleanField(index=True, default=False)
+        possible_duplicate = BooleanField(default=False)
         assigned_to = ForeignKeyField(User, null=True)
         consent_version = CharField(null=True)
         consent_at = DateTimeField(null=True)
@@ -78,11 +78,13 @@ def up(migrator, db):
         version = IntegerField(default=1)
         created_at = DateTimeField()
         updated_at = DateTimeField()
-        submitted_at = DateTimeField(index=True, null=True)
+        submitted_at = DateTimeField(null=True)
+        erasure_requested_at = DateTimeField(index=True, null=True)
         class Meta:
             database = db
             table_name = 'application'
             constraints = [SQL("CHECK (status IN ('draft', 'submitted', 'in_review', 'needs_info', 'approved', 'rejected', 'withdrawn', 'matched', 'active', 'completed'))"), SQL("CHECK (source IN ('self', 'referral'))"), SQL("CHECK (status NOT IN ('approved', 'rejected') OR (decided_by_id IS NOT NULL AND decision_reason IS NOT NULL))")]
+            indexes = ((('status', 'submitted_at', 'verdict', 'programme', 'municipality', 'source', 'language', 'possible_duplicate', 'assigned_to'), False), (('verdict', 'submitted_at', 'status', 'programme', 'municipality', 'source', 'language', 'possible_duplicate', 'assigned_to'), False), (('programme', 'submitted_at', 'status', 'verdict', 'municipality', 'source', 'language', 'possible_duplicate', 'assigned_to'), False), (('municipality', 'submitted_at', 'status', 'verdict', 'programme', 'source', 'language', 'possible_duplicate', 'assigned_to'), False), (('source', 'submitted_at', 'status', 'verdict', 'programme', 'municipality', 'language', 'possible_duplicate', 'assigned_to'), False), (('language', 'submitted_at', 'status', 'verdict', 'programme', 'municipality', 'source', 'possible_duplicate', 'assigned_to'), False), (('possible_duplicate', 'submitted_at', 'status', 'verdict', 'programme', 'municipality', 'source', 'language', 'assigned_to'), False), (('assigned_to', 'submitted_at', 'status', 'verdict', 'programme', 'municipality', 'source', 'language', 'possible_duplicate'), False), (('submitted_at', 'status', 'verdict', 'programme', 'municipality', 'source', 'language', 'possible_duplicate', 'assigned_to'), False), (('full_name', 'submitted_at', 'status'), False), (('full_name', 'email', 'reference', 'submitted_at', 'status'), False))
     db.create_tables([Application])
 
     class AuditEvent(Model):

@@ -1,13 +1,32 @@
-"""An applicant's own view of their application: sign-in links by email."""
-from datetime import timedelta
+"""An applicant's own view of their application: sign-in links, withdrawal, data export, erasure."""
+from datetime import timedelta, timezone
 
 from .. import mail
+from ..clock import now_utc
 from ..db import database
-from ..models import Application
+from ..mail import MAX_ATTEMPTS
+from ..models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
 from . import audit, tokens
-from .registration import absolute_url
+from .registration import EDITABLE, absolute_url
 
 SIGN_IN_LIFETIME = timedelta(hours=1)
+SESSION_LIFETIME = timedelta(hours=1)       # a status session ends an hour after sign-in
+MAX_LINKS_PER_HOUR = 5
+WITHDRAWABLE = ("draft", "submitted", "in_review", "needs_info")
+EXPORT_FORMAT = 1
+# Only these audit details reach the applicant: codes about their own application. Free-form
+# details could name staff or other applications (e.g. a duplicate's id), so they never do.
+# A staff message in the details ("message") was sent to the applicant, so it is theirs already;
+# internal free text (a withdrawal "reason") is treated like a note, see export_data.
+HISTORY_DETAILS = ("from_status", "to_status", "status", "verdict", "purpose", "code", "message")
+# Why staff did something, when the event does not say: the applicant is told the purpose, not the person.
+PURPOSES = {"application.viewed": "assessment", "application.taken": "assessment",
+            "application.note_added": "assessment"}
+ERASED = "[erased]"
+
+
+class NotAllowed(Exception):
+    """The application's status does not allow this (e.g. withdrawing an approved application)."""
 
 
 def normalise_reference(text: str) -> str:
@@ -17,13 +36,26 @@ def normalise_reference(text: str) -> str:
     return f"MB-{compact[:4]}-{compact[4:8]}" if len(compact) == 8 else ""
 
 
+def links_sent_recently(application: Application) -> int:
+    return (OneTimeToken.select()
+            .where((OneTimeToken.purpose == "status") & (OneTimeToken.application == application)
+                   & (OneTimeToken.created_at > now_utc() - timedelta(hours=1)))
+            .count())
+
+
 def send_sign_in_link(reference: str, email: str) -> None:
-    """Email a one-time sign-in link if reference and email belong together; silent otherwise."""
+    """Email a one-time sign-in link if reference and email belong together; silent otherwise.
+
+    The caller answers the same in every case, so the form tells nobody whether an application exists."""
     application = Application.get_or_none((Application.reference == normalise_reference(reference))
                                           & (Application.email == (email or "").strip().lower()))
     if application is None:
         return
     with database.atomic():
+        # Counted inside the write transaction (SQLite takes its lock up front), so two quick
+        # requests cannot both slip under the limit.
+        if links_sent_recently(application) >= MAX_LINKS_PER_HOUR:
+            return
         plain = tokens.issue("status", SIGN_IN_LIFETIME, application=application)
         mail.queue(application.email, "status_link", application.language, name=application.full_name,
                    reference=application.reference, link=absolute_url("status.sign_in", token=plain),
@@ -31,9 +63,169 @@ def send_sign_in_link(reference: str, email: str) -> None:
         audit.record(None, "status.link_sent", application, actor_role="applicant")
 
 
+def link_is_valid(plain: str) -> bool:
+    """Whether a sign-in link would work, without using it (mail scanners open links too)."""
+    return tokens.find("status", plain) is not None
+
+
 def sign_in(plain: str) -> Application | None:
     """The application a sign-in link opens; each link works once."""
     token = tokens.find("status", plain)
-    if token is None or not tokens.use(token):
+    if token is None:
         return None
-    return token.application
+    with database.atomic():
+        if not tokens.use(token):
+            return None
+        application = Application.get_or_none(Application.id == token.application_id)
+        if application is not None:
+            audit.record(None, "status.signed_in", application, actor_role="applicant")
+    return application
+
+
+def may_edit(application: Application) -> bool:
+    return application.status in EDITABLE
+
+
+def may_withdraw(application: Application) -> bool:
+    return application.status in WITHDRAWABLE
+
+
+def withdraw(application: Application) -> Application:
+    """Withdraw the application, and with it the consent, in one step; refused once decided."""
+    fresh = Application.get_by_id(application.id)
+    if fresh.status not in WITHDRAWABLE:
+        raise NotAllowed(fresh.status)
+    with database.atomic():
+        # Conditional on the status just read: a reviewer deciding at the same moment wins or loses cleanly.
+        changed = (Application.update(status="withdrawn", updated_at=now_utc(), version=Application.version + 1)
+                   .where((Application.id == fresh.id) & (Application.status == fresh.status))
+                   .execute())
+        if not changed:
+            raise NotAllowed(Application.get_by_id(fresh.id).status)
+        audit.record(None, "application.withdrawn", fresh, actor_role="applicant",
+                     from_status=fresh.status, to_status="withdrawn", consent_withdrawn=True)
+        if fresh.email:
+            mail.queue(fresh.email, "status_withdrawn", fresh.language, name=fresh.full_name,
+                       reference=fresh.reference)
+    return Application.get_by_id(fresh.id)
+
+
+def request_erasure(application: Application) -> Application:
+    """Record that the applicant asked to be deleted (staff carry it out); asking twice counts once."""
+    with database.atomic():
+        changed = (Application.update(erasure_requested_at=now_utc())
+                   .where((Application.id == application.id) & Application.erasure_requested_at.is_null())
+                   .execute())
+        if changed:
+            audit.record(None, "application.erasure_requested", application, actor_role="applicant",
+                         status=application.status)
+            if application.email:
+                mail.queue(application.email, "status_erasure_requested", application.language,
+                           name=application.full_name, reference=application.reference)
+    return Application.get_by_id(application.id)
+
+
+def export(application: Application) -> dict:
+    """Everything we hold about the applicant, for them to download; the export itself is logged first."""
+    with database.atomic():
+        audit.record(None, "application.exported_by_applicant", application, actor_role="applicant")
+    return export_data(Application.get_by_id(application.id))
+
+
+def _time(value):
+    return value.replace(tzinfo=timezone.utc).isoformat() if value is not None else None
+
+
+def export_data(application: Application) -> dict:
+    """The applicant's data as JSON-ready values: only their own records, no staff names or emails.
+
+    Choices (GDPR art. 15 access, limited by art. 15(4) where others' data is involved):
+    - Who acted is given by role ("staff", "caseworker", "applicant", "system"), never by name.
+    - Internal staff notes are about the applicant, but free text that may name staff or other people:
+      the export says how many there are and when they were written; the text is given on request
+      after staff have checked it for others' data (the page says so).
+    - The possible-duplicate flag is theirs; which other application matched is someone else's data.
+    - Link secrets (hashes) and email bodies (which hold links) are not data about the person.
+    """
+    a = application
+    history = (AuditEvent.select().where((AuditEvent.object_type == "application")
+                                         & (AuditEvent.object_id == a.public_id))
+               .order_by(AuditEvent.at, AuditEvent.id))
+    notes = list(Note.select(Note.created_at).where(Note.application == a).order_by(Note.created_at))
+    emails = []
+    if a.email and a.reference:
+        emails = [{"subject": m.subject, "queued_at": _time(m.created_at), "sent_at": _time(m.sent_at)}
+                  for m in Outbox.select().where((Outbox.recipient == a.email)
+                                                 & (Outbox.subject.contains(a.reference)
+                                                    | Outbox.body.contains(a.reference)))
+                  .order_by(Outbox.id)]
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _time(now_utc()),
+        "controller": "Mentorbro",
+        "application": {
+            "reference": a.reference, "status": a.status, "source": a.source, "language": a.language,
+            "created_at": _time(a.created_at), "updated_at": _time(a.updated_at),
+            "submitted_at": _time(a.submitted_at), "erasure_requested_at": _time(a.erasure_requested_at),
+            "programme": a.programme.name if a.programme_id else None,
+            "assigned_to_a_staff_member": a.assigned_to_id is not None,
+            "decided_at": _time(a.decided_at), "decided_by_role": a.decided_by.role if a.decided_by_id else None,
+            "decision_code": a.decision_code, "decision_reason": a.decision_reason,
+            "possible_duplicate": a.possible_duplicate,
+        },
+        "personal_details": {
+            "full_name": a.full_name, "birth_year": a.birth_year, "email": a.email, "phone": a.phone,
+            "municipality": ({"code": a.municipality_id, "name": a.municipality.name}
+                             if a.municipality_id else None),
+        },
+        "answers": a.answers or {},
+        "completed_steps": a.completed_steps or [],
+        "eligibility": {"verdict": a.verdict, "ruleset_version": a.ruleset_version, "results": a.eligibility},
+        "consent": {"text_version": a.consent_version, "given_at": _time(a.consent_at),
+                    "channel": a.consent_channel,
+                    "withdrawn": a.status == "withdrawn"},
+        "referrals": [{"by_role": "caseworker", "municipality": r.municipality.name, "created_at": _time(r.created_at),
+                       "invited_at": _time(r.invited_at), "mode": r.mode, "full_name": r.full_name,
+                       "email": r.email, "phone": r.phone, "note": r.note,
+                       "consent_how": r.consent_how, "consent_at": r.consent_at.isoformat() if r.consent_at else None}
+                      for r in Referral.select().where(Referral.application == a)],
+        "history": [_history_entry(e) for e in history],
+        "internal_notes": {"count": len(notes), "written_at": [_time(n.created_at) for n in notes]},
+        "emails": emails,
+    }
+
+
+def _history_entry(event: AuditEvent) -> dict:
+    details = event.details or {}
+    entry = {"at": _time(event.at), "action": event.action, "actor_role": event.actor_role,
+             **{key: details[key] for key in HISTORY_DETAILS if details.get(key) is not None}}
+    if event.action in PURPOSES and "purpose" not in entry:
+        entry["purpose"] = PURPOSES[event.action]
+    return entry
+
+
+def erase(application: Application, staff_user) -> str:
+    """Delete the applicant's personal data (staff carry out an erasure request); returns the reference.
+
+    The application, its links and notes are deleted, referrals and emails to the address are
+    scrubbed, and one audit event keeps only the reference, so the erasure itself is on record."""
+    if staff_user is None or staff_user.role not in ("staff", "admin"):
+        raise PermissionError("only staff may erase an application")
+    with database.atomic():
+        a = Application.get_or_none(Application.id == application.id)
+        if a is None:
+            raise NotAllowed("already erased")
+        if a.email:
+            # The address is the person's: every email to it is scrubbed, and unsent ones never go out.
+            Outbox.update(recipient=ERASED, subject=ERASED, body="").where(Outbox.recipient == a.email).execute()
+            (Outbox.update(attempts=MAX_ATTEMPTS, last_error="erased", claimed_by=None, claimed_at=None)
+             .where((Outbox.recipient == ERASED) & Outbox.sent_at.is_null()).execute())
+        # The caseworker's referral stays countable for the municipality, without the person in it.
+        (Referral.update(full_name=ERASED, email=None, phone=None, note="", application=None)
+         .where(Referral.application == a).execute())
+        Note.delete().where(Note.application == a).execute()
+        OneTimeToken.delete().where(OneTimeToken.application == a).execute()
+        Application.delete().where(Application.id == a.id).execute()
+        audit.record(staff_user, "application.erased", object_type="application", object_id=a.public_id,
+                     reference=a.reference, requested=a.erasure_requested_at is not None)
+    return a.reference

@@ -9,3 +9,7 @@ class FindApplicationForm(BaseForm):
     reference = StringField(_l("Reference number"), [DataRequired(_l("Enter your reference number")), Length(max=20)])
     email = EmailField(_l("Email address"), [DataRequired(_l("Enter the email address you applied with")), Length(max=254),
                                              Email(_l("Enter an email address like name@example.com"))])
+
+
+class ConfirmForm(BaseForm):
+    """A button that does one thing (sign in, withdraw, download, ask for deletion): only the CSRF token."""

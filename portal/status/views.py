@@ -1,18 +1,62 @@
 """/status: an applicant follows their own application after a one-time link by email."""
-from flask import Blueprint, redirect, render_template, session, url_for
+import json
+import time
+from functools import wraps
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from ..access import public
-from ..security import keeps_input
+from ..apply import steps as flow
+from ..apply import views as apply_views
+from ..apply.wiring import check_rows
 from ..models import Application
+from ..security import keeps_input
 from ..services import status
-from .forms import FindApplicationForm
+from .forms import ConfirmForm, FindApplicationForm
 
 bp = Blueprint("status", __name__, url_prefix="/status")
 # GET/POST /status/                 ask for a sign-in link (reference + email)
-# GET      /status/sign-in/<token>  open the application from the emailed link
-# GET      /status/application      the application: status and answers
+# GET/POST /status/sign-in/<token>  the emailed link: GET shows a button, POST uses the link and signs in
+# GET      /status/application      the application: status, answers and what the applicant can do
+# GET      /status/edit             change the answers (draft or needs_info): on to /apply/check or a step
+# GET/POST /status/withdraw         withdraw the application (and the consent), after confirming
+# POST     /status/export           download all their data as JSON
+# GET/POST /status/delete           ask for their data to be deleted, after confirming
+# POST     /status/sign-out         end the status session
 
 SESSION_KEY = "status_application"
+SIGNED_IN_AT = "status_signed_in_at"
+
+
+def _sign_out():
+    session.pop(SESSION_KEY, None)
+    session.pop(SIGNED_IN_AT, None)
+
+
+def signed_in_application() -> Application | None:
+    """The application this browser signed in to, for an hour after the sign-in."""
+    public_id, signed_in_at = session.get(SESSION_KEY), session.get(SIGNED_IN_AT)
+    if not public_id:
+        return None
+    age = time.time() - signed_in_at if isinstance(signed_in_at, (int, float)) else None
+    if age is None or not 0 <= age <= status.SESSION_LIFETIME.total_seconds():
+        _sign_out()
+        flash(_("For your safety you are signed out an hour after you open the link. Ask for a new link."), "info")
+        return None
+    return Application.by_public_id(public_id)
+
+
+def signed_in(view):
+    """Give the view the signed-in application; without one, go to the start page."""
+    @wraps(view)
+    def wrapped(**kwargs):
+        application = signed_in_application()
+        if application is None:
+            _sign_out()
+            return redirect(url_for("status.start"))
+        return view(application, **kwargs)
+    return wrapped
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -27,22 +71,112 @@ def start():
     return render_template("status/start.html", form=form)
 
 
-@bp.get("/sign-in/<token>")
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
 @public
+@keeps_input
 def sign_in(token):
-    """Open the application from a one-time link."""
-    application = status.sign_in(token)
-    if application is None:
-        return render_template("status/link_expired.html"), 404
-    session[SESSION_KEY] = application.public_id
-    return redirect(url_for("status.application"))
+    """Open the application from a one-time link; only the button uses it, so mail scanners cannot."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        application = status.sign_in(token)
+        if application is not None:
+            session[SESSION_KEY] = application.public_id
+            session[SIGNED_IN_AT] = int(time.time())
+            return redirect(url_for("status.application"))
+    elif status.link_is_valid(token):
+        return render_template("status/sign_in.html", form=form, token=token)
+    return render_template("status/link_expired.html"), 404
 
 
 @bp.get("/application")
 @public
-def application():
+@signed_in
+def application(application):
     """The applicant's own application."""
-    found = Application.by_public_id(session.get(SESSION_KEY) or "")
-    if found is None:
-        return redirect(url_for("status.start"))
-    return render_template("status/application.html", application=found)
+    may_edit = status.may_edit(application)
+    return render_template("status/application.html", application=application, form=ConfirmForm(),
+                           rows=_rows(application, may_edit), may_edit=may_edit,
+                           may_withdraw=status.may_withdraw(application))
+
+
+def _rows(application, editable):
+    """The check page's summary; its change links go through /status/edit (which opens the form), or none."""
+    adapter = current_app.url_map.bind("")
+    sections = []
+    for title, rows in check_rows(application):
+        for row in rows:
+            step = adapter.match(row["change_url"].split("?")[0])[1]["step"]
+            row["change_url"] = url_for("status.edit", step=step) if editable else None
+        sections.append((title, rows))
+    return sections
+
+
+@bp.get("/edit")
+@public
+@signed_in
+def edit(application):
+    """Open the answers in the form (draft or needs_info); the applicant sends again from the check page."""
+    if not status.may_edit(application):
+        flash(_("Your answers can only be changed when we ask you for more information."), "info")
+        return redirect(url_for("status.application"))
+    session[apply_views.SESSION_KEY] = application.public_id
+    session["resume_shown"] = True        # no new resume-link email for an application being corrected
+    step = request.args.get("step")
+    if step in flow.STEPS:
+        return redirect(url_for("apply.step", step=step, **{"return": "check"}))
+    return redirect(url_for("apply.check"))
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@public
+@keeps_input
+@signed_in
+def withdraw(application):
+    """Withdraw the application after confirming."""
+    form = ConfirmForm()
+    if not status.may_withdraw(application):
+        flash(_("Your application can no longer be withdrawn. Contact us if you want to stop."), "info")
+        return redirect(url_for("status.application"))
+    if form.validate_on_submit():
+        try:
+            status.withdraw(application)
+            flash(_("Your application is withdrawn, and so is your consent. We have sent you an email."), "success")
+        except status.NotAllowed:
+            flash(_("Your application can no longer be withdrawn. Contact us if you want to stop."), "info")
+        return redirect(url_for("status.application"))
+    return render_template("status/withdraw.html", application=application, form=form)
+
+
+@bp.post("/export")
+@public
+@signed_in
+def export(application):
+    """All the applicant's data as a JSON file."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("status.application"))
+    body = json.dumps(status.export(application), ensure_ascii=False, indent=2, sort_keys=True)
+    filename = f"mentorbro-{application.reference or 'application'}.json"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@public
+@keeps_input
+@signed_in
+def delete(application):
+    """Ask for the applicant's data to be deleted, after confirming; staff carry it out."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        status.request_erasure(application)
+        return redirect(url_for("status.application"))
+    return render_template("status/delete.html", application=application, form=form)
+
+
+@bp.post("/sign-out")
+@public
+def sign_out():
+    """End the status session in this browser."""
+    _sign_out()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("status.start"))
