@@ -32,7 +32,10 @@ def init_app(app):
         view = app.view_functions.get(request.endpoint)
         if getattr(view, "keeps_input", False) and not g.get("csrf_retry"):
             g.csrf_retry = True
-            return app.ensure_sync(view)(**(request.view_args or {}))
+            try:
+                return app.ensure_sync(view)(**(request.view_args or {}))
+            except HTTPException as inner:          # e.g. the id in the URL does not exist
+                return _http_error(inner)
         return render_error(400)
 
     @app.errorhandler(OperationalError)

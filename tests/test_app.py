@@ -98,6 +98,7 @@ def test_request_log_has_one_line_per_request_without_the_query(client, caplog):
     assert "Amal" not in lines[0]
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_configured_for_safe_concurrent_writes(app):
     pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]
     assert pragma("journal_mode") == "wal"
@@ -124,3 +125,9 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client, make_user):
     response = client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_an_expired_form_token_on_a_missing_object_is_a_404_not_a_500(make_app, login_as):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    response = app.test_client().post("/apply/nope", data={"csrf_token": "stale"})
+    assert response.status_code == 404

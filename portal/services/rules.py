@@ -1,4 +1,5 @@
 """A programme's current eligibility rule set, built from its stored version and its sites' catchment."""
+from dataclasses import replace
 from datetime import date
 
 from .. import eligibility
@@ -18,13 +19,15 @@ def current_version(programme) -> RuleSetVersion | None:
 
 
 def ruleset_for(programme) -> eligibility.RuleSet:
-    """The rule set new assessments of this programme use (DESIGN §4 defaults when none is stored)."""
+    """The rule set new assessments of this programme use (DESIGN §4 defaults when none is stored).
+
+    The defaults carry version 0, as nothing was saved: the first version an admin saves is 1."""
     if programme is None:
-        return eligibility.RuleSet.default()
+        return replace(eligibility.RuleSet.default(), version=0)
     stored = current_version(programme)
     catchment = catchment_of(programme)
     if stored is None:
-        return eligibility.RuleSet.default(catchment)
+        return replace(eligibility.RuleSet.default(catchment), version=0)
     rules = dict(stored.rules)
     rules["accepted_residence"] = frozenset(rules.get("accepted_residence", ()))
     known = {name for name in eligibility.RuleSet.__dataclass_fields__} - {"version", "catchment"}

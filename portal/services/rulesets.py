@@ -1,0 +1,186 @@
+"""Admins' work on a programme's eligibility rules: save a new version, re-check open applications."""
+from collections import Counter
+from dataclasses import dataclass
+
+from peewee import JOIN, IntegrityError
+
+from .. import eligibility
+from ..db import database
+from ..models import OPEN_STATUSES, Application, Municipality, Programme, RuleSetVersion, Site, SiteCatchment, User
+from . import audit, registration, rules
+
+THRESHOLDS = ("min_cefr", "min_isced", "min_work_years", "accepted_residence", "reunification_counts", "min_age")
+RECOMPUTE_BATCH = 500
+
+
+class StaleRules(Exception):
+    """Someone saved a newer version after the admin opened the form; nothing was saved."""
+
+    def __init__(self, current: int):
+        super().__init__(current)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ProgrammeOverview:
+    programme: Programme
+    version: RuleSetVersion | None
+    sites: list
+    open_applications: int
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    version: int
+    checked: int
+    changed: int
+
+
+def overview() -> list[ProgrammeOverview]:
+    """Every programme, newest first, with its current rule-set version, sites and open applications."""
+    return [ProgrammeOverview(p, rules.current_version(p), list(p.sites().order_by(Site.name)),
+                              open_applications(p).count())
+            for p in Programme.select().order_by(Programme.start_date.desc(), Programme.id.desc())]
+
+
+def open_applications(programme):
+    return Application.select().where((Application.programme == programme)
+                                      & Application.status.in_(OPEN_STATUSES))
+
+
+def current_number(programme) -> int:
+    """The current version number; 0 while the programme still runs on the default rules."""
+    stored = rules.current_version(programme)
+    return stored.version if stored else 0
+
+
+def history(programme):
+    """Saved versions, newest first, with who saved them."""
+    return (RuleSetVersion.select(RuleSetVersion, User).join(User, on=(RuleSetVersion.created_by == User.id),
+                                                             join_type=JOIN.LEFT_OUTER)
+            .where(RuleSetVersion.programme == programme).order_by(RuleSetVersion.version.desc()))
+
+
+def thresholds_of(programme) -> dict:
+    """The thresholds in force, as plain JSON types (the stored format of RuleSetVersion.rules)."""
+    ruleset = rules.ruleset_for(programme)
+    return _normalised({name: getattr(ruleset, name) for name in THRESHOLDS})
+
+
+def catchments_of(programme) -> dict[int, list[str]]:
+    """Each of the programme's sites with the municipality codes of its catchment."""
+    sites = {site.id: [] for site in programme.sites()}
+    for row in SiteCatchment.select().where(SiteCatchment.site.in_(list(sites))):
+        sites[row.site_id].append(row.municipality_id)
+    return {site_id: sorted(codes) for site_id, codes in sites.items()}
+
+
+def municipalities_by_region():
+    return Municipality.select().order_by(Municipality.region_code, Municipality.name)
+
+
+def save(programme, thresholds: dict, catchments: dict, actor, based_on: int) -> RuleSetVersion | None:
+    """Save the thresholds as a new version and the sites' catchment, in one transaction with an audit row.
+
+    Returns None when nothing changed. Raises StaleRules when `based_on` is no longer the current
+    version, so that one admin does not silently undo another's change."""
+    try:
+        with database.atomic():
+            current = current_number(programme)
+            if current != based_on:
+                raise StaleRules(current)
+            old_thresholds, old_catchments = thresholds_of(programme), catchments_of(programme)
+            new_thresholds = _normalised(thresholds)
+            new_catchments = {site_id: sorted(set(catchments.get(site_id, codes)))
+                              for site_id, codes in old_catchments.items()}
+            changes = _threshold_changes(old_thresholds, new_thresholds)
+            site_changes = _catchment_changes(old_catchments, new_catchments)
+            if not changes and not site_changes:
+                return None
+            # The catchment is kept with the version too, so a stored verdict's version says all it used.
+            snapshot = {**new_thresholds, "site_catchment": {str(k): v for k, v in new_catchments.items()}}
+            version = RuleSetVersion.create(programme=programme, version=current + 1, rules=snapshot,
+                                            created_by=actor)
+            for change in site_changes:
+                _apply_catchment_change(change)
+            audit.record(actor, "ruleset.saved", programme, version=version.version, previous_version=current,
+                         changes=changes, catchment=site_changes)
+            return version
+    except IntegrityError:
+        # Two admins saved the same version number at once; the unique index let only one through.
+        raise StaleRules(current_number(programme)) from None
+
+
+def recompute(programme, actor, batch_size: int = RECOMPUTE_BATCH) -> RecomputeResult:
+    """Re-assess every open application of the programme against its current rules.
+
+    Only the advisory verdict, its explanation and the version are written; the status never
+    changes (a person decides). Works in batches, each in its own transaction, so a run over many
+    thousands of applications never holds the database for long; one audit row records the run."""
+    ruleset = rules.ruleset_for(programme)           # one rule set for the whole run, even if saved meanwhile
+    on = rules.assessment_date(programme)
+    checked = changed = 0
+    transitions = Counter()
+    last_id = 0
+    while True:
+        with database.atomic():
+            batch = list(open_applications(programme).where(Application.id > last_id)
+                         .order_by(Application.id).limit(batch_size))
+            for application in batch:
+                assessment = eligibility.evaluate(registration.facts_for(application), ruleset, on)
+                verdict, stored = str(assessment.verdict), assessment.as_dict()
+                if (verdict, stored, assessment.ruleset_version) != (
+                        application.verdict, application.eligibility, application.ruleset_version):
+                    written = (Application.update(verdict=verdict, eligibility=stored,
+                                                  ruleset_version=assessment.ruleset_version)
+                               .where((Application.id == application.id)
+                                      & Application.status.in_(OPEN_STATUSES))
+                               .execute())
+                    if not written:
+                        continue                    # decided or withdrawn meanwhile: no longer open
+                checked += 1
+                if verdict != application.verdict:
+                    changed += 1
+                    transitions[f"{application.verdict}>{verdict}"] += 1
+        if len(batch) < batch_size:
+            break
+        last_id = batch[-1].id
+    with database.atomic():
+        audit.record(actor, "ruleset.recomputed", programme, version=ruleset.version,
+                     checked=checked, changed=changed, transitions=dict(sorted(transitions.items())))
+    return RecomputeResult(version=ruleset.version, checked=checked, changed=changed)
+
+
+# Helpers -------------------------------------------------------------------------------------
+
+def _normalised(thresholds: dict) -> dict:
+    accepted = set(thresholds["accepted_residence"])
+    return {"min_cefr": str(thresholds["min_cefr"]),
+            "min_isced": int(thresholds["min_isced"]),
+            "min_work_years": float(thresholds["min_work_years"]),
+            "accepted_residence": [code for code in eligibility.RESIDENCE_BASES if code in accepted],
+            "reunification_counts": bool(thresholds["reunification_counts"]),
+            "min_age": int(thresholds["min_age"])}
+
+
+def _threshold_changes(old: dict, new: dict) -> dict:
+    return {name: {"from": old[name], "to": new[name]} for name in THRESHOLDS if old[name] != new[name]}
+
+
+def _catchment_changes(old: dict, new: dict) -> list[dict]:
+    changes = []
+    for site_id in sorted(old):
+        added = sorted(set(new[site_id]) - set(old[site_id]))
+        removed = sorted(set(old[site_id]) - set(new[site_id]))
+        if added or removed:
+            changes.append({"site": site_id, "added": added, "removed": removed})
+    return changes
+
+
+def _apply_catchment_change(change: dict):
+    if change["removed"]:
+        (SiteCatchment.delete().where((SiteCatchment.site == change["site"])
+                                      & SiteCatchment.municipality.in_(change["removed"])).execute())
+    if change["added"]:
+        SiteCatchment.insert_many([{"site": change["site"], "municipality": code}
+                                   for code in change["added"]]).execute()
