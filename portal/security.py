@@ -35,6 +35,8 @@ def keeps_input(view):
 
 def init_app(app):
     csrf.init_app(app)
+    # peewee logs every statement with its parameters at DEBUG: personal data must never reach a log.
+    logging.getLogger("peewee").setLevel(logging.INFO)
     if not request_log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
