@@ -1,4 +1,4 @@
-"""flask --app wsgi init-db | seed-demo | create-user | send-mail"""
+"""flask --app wsgi init-db | seed-demo | create-user | send-mail | copy-db"""
 import secrets
 from pathlib import Path
 
@@ -29,12 +29,17 @@ def init_app(app):
                    else "The database is up to date.")
 
     @app.cli.command("seed-demo")
-    def seed_demo():
+    @click.option("--applications", "applications", type=click.IntRange(min=0), default=0,
+                  help="Also add this many synthetic applications (e.g. 100000 for a load test).")
+    def seed_demo(applications):
         """Load demo data into an empty database and print the demo logins."""
         migrate()
         logins_file = Path(current_app.instance_path) / "demo-logins.txt"
         with database.connection_context():
             created = demo.seed(lambda: secrets.token_urlsafe(9))
+            if applications:
+                from .services import synthetic
+                click.echo(f"Added {synthetic.generate(applications)} synthetic application(s).")
         if created:
             logins_file.write_text("".join(f"{role}\t{email}\t{password}\n" for role, email, password in created))
             logins_file.chmod(0o600)
@@ -64,8 +69,35 @@ def init_app(app):
                 raise click.UsageError(str(error)) from None
         click.echo(f"Created {user.role} {user.email}.")
 
+    @app.cli.command("purge")
+    @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+    def purge(dry_run):
+        """Delete stale drafts (30 days) and closed applications past their programme's retention."""
+        from .clock import now_utc
+        from .services import retention
+        with database.connection_context():
+            report = retention.purge(now_utc(), dry_run=dry_run)
+        verb = "Would delete" if dry_run else "Deleted"
+        click.echo(f"{verb} {report.drafts} stale draft(s), {report.closed} closed application(s), "
+                   f"{report.tokens} expired link(s), {report.login_attempts} old login attempt(s).")
+
     @app.cli.command("send-mail")
     def send_mail():
         """Send queued emails that are due (safe to run from cron in several places)."""
         with database.connection_context():
             click.echo(f"Sent {mail.send_pending(limit=1000)} email(s).")
+
+    @app.cli.command("copy-db")
+    @click.option("--to", "target_url", required=True, metavar="URL",
+                  help="The empty database to fill, e.g. postgresql://user:pw@host/mentorbro")
+    def copy_db(target_url):
+        """Copy every row (audit log included) into an empty database, e.g. from SQLite to PostgreSQL."""
+        from .copy_db import CopyRefused, copy_database
+        with database.connection_context():
+            try:
+                copied = copy_database(target_url, str(MIGRATIONS))
+            except CopyRefused as error:
+                raise click.ClickException(str(error)) from None
+        for table, count in copied.items():
+            click.echo(f"{table}: {count}")
+        click.echo(f"Copied {sum(copied.values())} row(s) in {len(copied)} table(s).")

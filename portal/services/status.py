@@ -204,6 +204,23 @@ def _history_entry(event: AuditEvent) -> dict:
     return entry
 
 
+def delete_personal_data(a: Application) -> None:
+    """Delete an application with its links and notes, and scrub the person from referrals and emails.
+
+    Call inside the caller's transaction, which also writes the audit event."""
+    if a.email:
+        # The address is the person's: every email to it is scrubbed, and unsent ones never go out.
+        Outbox.update(recipient=ERASED, subject=ERASED, body="").where(Outbox.recipient == a.email).execute()
+        (Outbox.update(attempts=MAX_ATTEMPTS, last_error="erased", claimed_by=None, claimed_at=None)
+         .where((Outbox.recipient == ERASED) & Outbox.sent_at.is_null()).execute())
+    # The caseworker's referral stays countable for the municipality, without the person in it.
+    (Referral.update(full_name=ERASED, email=None, phone=None, note="", application=None)
+     .where(Referral.application == a).execute())
+    Note.delete().where(Note.application == a).execute()
+    OneTimeToken.delete().where(OneTimeToken.application == a).execute()
+    Application.delete().where(Application.id == a.id).execute()
+
+
 def erase(application: Application, staff_user) -> str:
     """Delete the applicant's personal data (staff carry out an erasure request); returns the reference.
 
@@ -215,17 +232,7 @@ def erase(application: Application, staff_user) -> str:
         a = Application.get_or_none(Application.id == application.id)
         if a is None:
             raise NotAllowed("already erased")
-        if a.email:
-            # The address is the person's: every email to it is scrubbed, and unsent ones never go out.
-            Outbox.update(recipient=ERASED, subject=ERASED, body="").where(Outbox.recipient == a.email).execute()
-            (Outbox.update(attempts=MAX_ATTEMPTS, last_error="erased", claimed_by=None, claimed_at=None)
-             .where((Outbox.recipient == ERASED) & Outbox.sent_at.is_null()).execute())
-        # The caseworker's referral stays countable for the municipality, without the person in it.
-        (Referral.update(full_name=ERASED, email=None, phone=None, note="", application=None)
-         .where(Referral.application == a).execute())
-        Note.delete().where(Note.application == a).execute()
-        OneTimeToken.delete().where(OneTimeToken.application == a).execute()
-        Application.delete().where(Application.id == a.id).execute()
+        delete_personal_data(a)
         audit.record(staff_user, "application.erased", object_type="application", object_id=a.public_id,
                      reference=a.reference, requested=a.erasure_requested_at is not None)
     return a.reference

@@ -1,0 +1,52 @@
+"""Retention: `purge` deletes stale drafts and closed applications past retention, and nothing else."""
+from datetime import timedelta
+
+from portal.clock import now_utc
+from portal.models import Application, AuditEvent, OneTimeToken
+from portal.services.retention import purge
+from tests.apply.helpers import fill
+
+
+def make(client, status=None, age_days=0):
+    fill(client, until="residence")
+    with client.session_transaction() as session:
+        application = Application.by_public_id(session["application"])
+    Application.update(status=status or "draft", updated_at=now_utc() - timedelta(days=age_days)).where(
+        Application.id == application.id).execute()
+    return application
+
+
+def test_purge_deletes_only_what_is_past_retention_and_is_idempotent(app):
+    old_draft = make(app.test_client(), age_days=31)
+    fresh_draft = make(app.test_client(), age_days=29)
+    old_withdrawn = make(app.test_client(), status="withdrawn", age_days=731)
+    recent_withdrawn = make(app.test_client(), status="withdrawn", age_days=100)
+    open_old = make(app.test_client(), status="submitted", age_days=2000)
+
+    dry = purge(now_utc(), dry_run=True)
+    assert (dry.drafts, dry.closed) == (1, 1)
+    assert Application.select().count() == 5
+
+    report = purge(now_utc())
+    assert (report.drafts, report.closed) == (1, 1)
+    left = {a.id for a in Application.select()}
+    assert left == {fresh_draft.id, recent_withdrawn.id, open_old.id}
+    assert not OneTimeToken.select().where(OneTimeToken.application == old_draft.id).exists()
+    assert AuditEvent.select().where(AuditEvent.action == "application.purged").count() == 2
+
+    again = purge(now_utc())
+    assert (again.drafts, again.closed) == (0, 0)
+
+
+def test_the_clock_is_injected(app):
+    draft = make(app.test_client(), age_days=0)
+    assert purge(now_utc() + timedelta(days=31)).drafts == 1
+    assert not Application.select().where(Application.id == draft.id).exists()
+
+
+def test_purge_command(app):
+    make(app.test_client(), age_days=40)
+    dry = app.test_cli_runner().invoke(args=["purge", "--dry-run"])
+    assert "Would delete 1 stale draft(s)" in dry.output and Application.select().count() == 1
+    real = app.test_cli_runner().invoke(args=["purge"])
+    assert "Deleted 1 stale draft(s)" in real.output and Application.select().count() == 0
