@@ -8,7 +8,7 @@ from flask_login import current_user
 NAV_BY_ROLE = {
     "staff": [("review.queue", _l("Applications")), ("programmes.index", _l("Programmes"))],
     "admin": [("review.queue", _l("Applications")), ("programmes.index", _l("Programmes")),
-              ("admin.index", _l("Administration"))],
+              ("admin.index", _l("Administration")), ("accounts.users", _l("Users"))],
     "caseworker": [("referrals.index", _l("Referrals"))],
     "mentor": [("mentor.index", _l("My mentees"))],
 }

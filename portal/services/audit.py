@@ -7,7 +7,7 @@ def record(actor, action: str, obj=None, object_type: str | None = None, **detai
     actor_role = details.pop("actor_role", None) or (actor.role if actor is not None else "system")
     if obj is not None:
         object_type = object_type or type(obj).__name__.lower()
-        object_id = str(getattr(obj, "public_id", None) or obj.get_id())
+        object_id = str(getattr(obj, "public_id", None) or obj._pk)
     else:
         object_id = details.pop("object_id", None)
     return AuditEvent.create(actor=actor, actor_role=actor_role, action=action,

@@ -1,0 +1,71 @@
+"""Forms for inviting users, confirming account changes, and setting or resetting a password."""
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+
+from ..forms.common import BaseForm
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 200
+ROLE_CHOICES = [
+    ("staff", _l("Staff – works the review queue")),
+    ("admin", _l("Admin – manages programmes, rules and users")),
+    ("caseworker", _l("Caseworker – refers citizens from a municipality")),
+    ("mentor", _l("Mentor – a company employee who mentors")),
+]
+LANGUAGE_CHOICES = [("da", _l("Danish")), ("en", _l("English"))]
+
+
+class InviteForm(BaseForm):
+    email = EmailField(_l("Email address"), [DataRequired(_l("Enter the person's email address")),
+                                             Length(max=254, message=_l("Enter an email address of at most 254 characters")),
+                                             Email(_l("Enter an email address like name@example.com"))])
+    name = StringField(_l("Full name"), [DataRequired(_l("Enter the person's full name")),
+                                         Length(max=200, message=_l("Enter a name of at most 200 characters"))])
+    role = RadioField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired(_l("Choose a role"))],
+                      invalid_choice_message=_l("Choose a role from the list"))
+    municipalities = SelectMultipleField(_l("Municipalities"), choices=[],
+                                         invalid_choice_message=_l("Choose municipalities from the list"))
+    language = RadioField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES, default="da",
+                          validators=[InputRequired(_l("Choose Danish or English"))],
+                          invalid_choice_message=_l("Choose Danish or English"))
+
+    def __init__(self, municipalities, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipalities.choices = [(m.code, m.name) for m in municipalities]
+
+    def validate_municipalities(self, field):
+        if self.role.data == "caseworker" and not field.data:
+            raise ValidationError(_l("Choose at least one municipality for a caseworker"))
+
+
+class ConfirmForm(BaseForm):
+    """A button that does one thing (deactivate, reactivate, resend): only the CSRF token."""
+
+
+class SetPasswordForm(BaseForm):
+    password = PasswordField(_l("New password"), [DataRequired(_l("Enter a password"))])
+    repeat = PasswordField(_l("Repeat the password"), [DataRequired(_l("Enter the password again"))])
+
+    def __init__(self, email: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._local_part = (email or "").split("@")[0].lower()
+
+    def validate_password(self, field):
+        if len(field.data) < PASSWORD_MIN:
+            raise ValidationError(_l("Enter a password of at least %(min)s characters", min=PASSWORD_MIN))
+        if len(field.data) > PASSWORD_MAX:
+            raise ValidationError(_l("Enter a password of at most %(max)s characters", max=PASSWORD_MAX))
+        # Very short local parts ("jo@…") would refuse too many good passwords to be worth it.
+        if len(self._local_part) >= 3 and self._local_part in field.data.lower():
+            raise ValidationError(_l("Choose a password that does not contain your email address"))
+
+    def validate_repeat(self, field):
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError(_l("Enter the same password twice"))
+
+
+class ResetForm(BaseForm):
+    email = EmailField(_l("Email address"), [DataRequired(_l("Enter your email address")),
+                                             Length(max=254, message=_l("Enter an email address of at most 254 characters")),
+                                             Email(_l("Enter an email address like name@example.com"))])

@@ -1,0 +1,133 @@
+"""/admin/users (admins invite and manage users) and /account/… (set a password from an emailed link)."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import admin_only, public
+from ..models import User
+from ..security import keeps_input
+from ..services import accounts
+from .forms import ConfirmForm, InviteForm, ResetForm, SetPasswordForm
+
+bp = Blueprint("accounts", __name__)
+# GET       /admin/users                         every user, with their actions
+# GET/POST  /admin/users/invite                  invite a user (email with a 7-day link)
+# GET/POST  /admin/users/<id>/deactivate         confirm, then deactivate (sessions end at the next request)
+# GET/POST  /admin/users/<id>/reactivate         confirm, then reactivate
+# POST      /admin/users/<id>/resend             a new invitation link; earlier ones stop working
+# GET/POST  /account/reset                       ask for a password reset link (same answer for everyone)
+# GET/POST  /account/set-password/<token>        set a password from an invitation or reset link
+
+ERRORS = {
+    "email_taken": lambda user: _("A user with this email address already exists"),
+    "municipality_required": lambda user: _("Choose at least one municipality for a caseworker"),
+    "invalid_choice": lambda user: _("Choose from the lists"),
+    "self": lambda user: _("You cannot deactivate yourself. Ask another admin."),
+    "password_already_set": lambda user: _("%(name)s has already set a password, so there is no invitation "
+                                           "to send.", name=user.name),
+    "inactive": lambda user: _("%(name)s is deactivated. Reactivate the user first.", name=user.name),
+}
+
+
+def _user(user_id) -> User:
+    return User.get_or_none(User.id == user_id) or abort(404)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+@bp.get("/admin/users")
+@admin_only
+def users():
+    """Every user, with role, municipalities, state and actions."""
+    return render_template("accounts/users.html", rows=accounts.overview())
+
+
+@bp.route("/admin/users/invite", methods=["GET", "POST"])
+@admin_only
+@keeps_input
+def invite():
+    """Invite a user: they get an email with a link to set their password."""
+    form = InviteForm(accounts.municipalities())
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite(form.email.data, form.name.data, form.role.data, form.language.data,
+                                   form.municipalities.data, _actor())
+        except accounts.AccountError as error:
+            field = form.email if error.code == "email_taken" else form.municipalities
+            field.errors = [*field.errors, ERRORS[error.code](None)]
+        else:
+            flash(_("The invitation has been sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/invite.html", form=form)
+
+
+@bp.route("/admin/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["GET", "POST"])
+@admin_only
+@keeps_input
+def change_active(user_id, action):
+    """Confirm, then deactivate or reactivate a user."""
+    user, form = _user(user_id), ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            getattr(accounts, action)(user, _actor())
+        except accounts.AccountError as error:
+            flash(ERRORS[error.code](user), "error")
+        else:
+            flash(_("%(name)s is deactivated.", name=user.name) if action == "deactivate"
+                  else _("%(name)s is active again.", name=user.name), "success")
+        return redirect(url_for("accounts.users"))
+    return render_template("accounts/confirm.html", user=user, action=action, form=form,
+                           is_self=user.id == current_user.id)
+
+
+@bp.post("/admin/users/<int:user_id>/resend")
+@admin_only
+@keeps_input
+def resend(user_id):
+    """Send a new invitation; the earlier unused links stop working."""
+    user, form = _user(user_id), ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The page had expired, so nothing was sent. Try again."), "error")
+    else:
+        try:
+            accounts.resend_invitation(user, _actor())
+        except accounts.AccountError as error:
+            flash(ERRORS[error.code](user), "error")
+        else:
+            flash(_("A new invitation has been sent to %(email)s. Earlier links no longer work.",
+                    email=user.email), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/account/reset", methods=["GET", "POST"])
+@public
+@keeps_input
+def reset():
+    """Ask for a password reset link; the answer is the same whether or not the account exists."""
+    form = ResetForm()
+    if form.validate_on_submit():
+        accounts.request_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+@public
+@keeps_input
+def set_password(token):
+    """Choose a password from an invitation or reset link; the link works once."""
+    found = accounts.link_user(token)
+    if found is None:
+        return render_template("accounts/link_expired.html"), 404
+    link, user = found
+    form = SetPasswordForm(user.email)
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(token, form.password.data)
+        except accounts.LinkNotValid:
+            return render_template("accounts/link_expired.html"), 404
+        flash(_("Your password is saved. Log in with your email address and your new password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("accounts/set_password.html", form=form, user=user, purpose=link.purpose, token=token)
