@@ -20,17 +20,22 @@ def create_app(overrides=None):
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mentorbro.db'}"
 
-    from . import access, auth, cli, context, db, errors, i18n, mail, security
+    from . import access, auth, cli, context, db, errors, i18n, mail, security, serving
+    from .accounts import views as accounts
     from .admin import views as admin
     from .apply import views as apply
     from .auth import views as auth_views
+    from .companies import views as companies
+    from .mentor import views as mentor
+    from .programmes import views as programmes
     from .public import views as public
     from .referrals import views as referrals
     from .review import views as review
     from .status import views as status
-    for part in (db, i18n, security, auth, access, errors, mail, context, cli):
+    for part in (db, i18n, security, auth, access, errors, mail, context, cli, serving):
         part.init_app(app)
-    for blueprint in (public.bp, apply.bp, status.bp, auth_views.bp, review.bp, referrals.bp, admin.bp):
+    for blueprint in (public.bp, apply.bp, status.bp, auth_views.bp, review.bp, referrals.bp, admin.bp, accounts.bp,
+                      programmes.bp, mentor.bp, companies.bp):
         app.register_blueprint(blueprint)
     access.check_every_route_has_a_policy(app)
     return app

@@ -271,6 +271,105 @@ class Referral(BaseModel):
     invited_at = DateTimeField(null=True)
 
 
+MILESTONES = ("cv_ready", "first_interview", "internship_started", "job_offer", "education_started",
+              "business_started")
+OUTCOMES = ("job", "education", "internship", "self_employed", "none")
+POSITIVE_OUTCOMES = ("job", "education", "internship", "self_employed")   # self-employment counts as a job
+MIN_MENTOR_WORK_YEARS = 5
+
+
+class MentorProfile(BaseModel):
+    """A mentor's own profile, their company site (set by an admin) and training (set by staff)."""
+    user = ForeignKeyField(User, unique=True, backref="mentor_profiles", on_delete="CASCADE")
+    site = ForeignKeyField(Site, null=True, backref="mentors")        # the company follows from the site
+    work_years = IntegerField(null=True)
+    leadership = BooleanField(default=False)
+    fields = JSONField(default=list)           # ["Software development", "IT"]
+    languages = JSONField(default=list)        # ["da", "en", "arabic"]
+    capacity = IntegerField(default=1)
+    trained_on = DateField(null=True)
+    updated_at = DateTimeField(default=now_utc)
+
+    class Meta:
+        constraints = [Check(f"work_years IS NULL OR work_years >= {MIN_MENTOR_WORK_YEARS}"),
+                       Check("capacity BETWEEN 1 AND 5")]
+
+    @classmethod
+    def of(cls, user):
+        return cls.get_or_none(cls.user == user)
+
+
+class ProgrammeStart(BaseModel):
+    """When staff started a programme's course (its matched pairs became active)."""
+    programme = ForeignKeyField(Programme, unique=True, backref="starts", on_delete="CASCADE")
+    started_on = DateField()
+    started_by = ForeignKeyField(User)
+
+
+class MatchRejection(BaseModel):
+    """Staff said no to suggesting this mentor for this mentee; the suggestion then looks elsewhere."""
+    application = ForeignKeyField(Application, on_delete="CASCADE")
+    mentor = ForeignKeyField(User, on_delete="CASCADE")
+    rejected_by = ForeignKeyField(User)
+    at = DateTimeField(default=now_utc)
+
+    class Meta:
+        indexes = ((("application", "mentor"), True),)
+
+
+class Pair(BaseModel):
+    """A mentee and their mentor in a programme, made only by a staff member's acceptance."""
+    programme = ForeignKeyField(Programme, backref="pairs", on_delete="CASCADE")
+    application = ForeignKeyField(Application, unique=True, backref="pairs", on_delete="CASCADE")
+    mentor = ForeignKeyField(User, backref="pairs")
+    site = ForeignKeyField(Site, null=True)
+    reasons = JSONField(default=list)              # why it fitted when accepted: [[code, [params]]]
+    accepted_by = ForeignKeyField(User)
+    accepted_at = DateTimeField(default=now_utc)
+    started_on = DateField(null=True)              # when the course began for this pair
+
+    @classmethod
+    def of_mentor(cls, mentor):
+        return (cls.select(cls, Application).join(Application)
+                .where((cls.mentor == mentor) & Application.status.in_(("matched", "active")))
+                .order_by(Application.full_name))
+
+
+class Meeting(BaseModel):
+    pair = ForeignKeyField(Pair, backref="meetings", on_delete="CASCADE")
+    held_on = DateField(index=True)
+    note = CharField(null=True, max_length=200)
+    logged_by = ForeignKeyField(User)
+    created_at = DateTimeField(default=now_utc)
+
+
+class Milestone(BaseModel):
+    pair = ForeignKeyField(Pair, backref="milestones", on_delete="CASCADE")
+    kind = CharField()
+    reached_on = DateField()
+    recorded_by = ForeignKeyField(User)
+    created_at = DateTimeField(default=now_utc, index=True)
+
+    class Meta:
+        indexes = ((("pair", "kind"), True),)
+        constraints = [Check("kind IN ('cv_ready', 'first_interview', 'internship_started', 'job_offer',"
+                             " 'education_started', 'business_started')")]
+
+
+class Outcome(BaseModel):
+    """Where a mentee stands at six months (DESIGN §5); staff can update it later."""
+    application = ForeignKeyField(Application, unique=True, backref="outcomes", on_delete="CASCADE")
+    programme = ForeignKeyField(Programme, backref="outcomes", on_delete="CASCADE")
+    kind = CharField()
+    reached_on = DateField(null=True)              # when the job, education ... began, if known
+    recorded_by = ForeignKeyField(User)
+    recorded_at = DateTimeField(default=now_utc)
+
+    class Meta:
+        constraints = [Check("kind IN ('job', 'education', 'internship', 'self_employed', 'none')")]
+
+
 ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site, SiteCatchment,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
-              AuditEvent, Note, Referral]
+              AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
+              Milestone, Outcome]

@@ -18,11 +18,24 @@ from portal import models  # noqa: E402
 TARGET = ROOT / "portal" / "migrations" / "0001_initial.py"
 
 
+def _keep_unindexed_foreign_keys(text: str, model) -> str:
+    """The generator drops `index=False` on foreign keys (it would create an index the model does not want)."""
+    start = text.index(f"    class {model.__name__}(Model):")
+    end = text.index("db.create_tables", start)
+    block = text[start:end]
+    for field in model._meta.sorted_fields:
+        if getattr(field, "rel_model", None) is not None and not field.index and not field.unique:
+            block = re.sub(rf"(\n        {field.name} = ForeignKeyField\([^\n]*)\)\n",
+                           lambda m: m.group(1) + ", index=False)\n", block, count=1)
+    return text[:start] + block + text[end:]
+
+
 def main():
     text = template(_resolve_diff(None, "portal.models"))
     text = "\n".join(line for line in text.splitlines()
                      if not line.startswith(("# TODO:", "# Generated from a schema diff")))
     for model in models.ALL_MODELS:
+        text = _keep_unindexed_foreign_keys(text, model)
         constraints = model._meta.constraints or []
         if constraints:
             rendered = ", ".join(f"SQL({c.sql!r})" for c in constraints)

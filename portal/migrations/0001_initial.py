@@ -61,13 +61,13 @@ def up(migrator, db):
         birth_year = IntegerField(null=True)
         email = CharField(index=True, null=True)
         phone = CharField(null=True)
-        municipality = ForeignKeyField(Municipality, null=True)
-        programme = ForeignKeyField(Programme, null=True)
+        municipality = ForeignKeyField(Municipality, null=True, index=False)
+        programme = ForeignKeyField(Programme, null=True, index=False)
         verdict = CharField(null=True)
         eligibility = JSONField(null=True)
         ruleset_version = IntegerField(null=True)
         possible_duplicate = BooleanField(default=False)
-        assigned_to = ForeignKeyField(User, null=True)
+        assigned_to = ForeignKeyField(User, null=True, index=False)
         consent_version = CharField(null=True)
         consent_at = DateTimeField(null=True)
         consent_channel = CharField(null=True)
@@ -110,6 +110,82 @@ def up(migrator, db):
             table_name = 'login_attempt'
     db.create_tables([LoginAttempt])
 
+    class MatchRejection(Model):
+        application = ForeignKeyField(Application, on_delete='CASCADE')
+        mentor = ForeignKeyField(User, on_delete='CASCADE')
+        rejected_by = ForeignKeyField(User)
+        at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'match_rejection'
+            indexes = ((('application', 'mentor'), True),)
+    db.create_tables([MatchRejection])
+
+    class Site(Model):
+        company = ForeignKeyField(Company)
+        name = CharField()
+        address = CharField()
+        postcode = CharField(max_length=4)
+        town = CharField()
+        class Meta:
+            database = db
+            table_name = 'site'
+    db.create_tables([Site])
+
+    class Pair(Model):
+        programme = ForeignKeyField(Programme, on_delete='CASCADE')
+        application = ForeignKeyField(Application, unique=True, on_delete='CASCADE')
+        mentor = ForeignKeyField(User)
+        site = ForeignKeyField(Site, null=True)
+        reasons = JSONField(default=list)
+        accepted_by = ForeignKeyField(User)
+        accepted_at = DateTimeField()
+        started_on = DateField(null=True)
+        class Meta:
+            database = db
+            table_name = 'pair'
+    db.create_tables([Pair])
+
+    class Meeting(Model):
+        pair = ForeignKeyField(Pair, on_delete='CASCADE')
+        held_on = DateField(index=True)
+        note = CharField(null=True, max_length=200)
+        logged_by = ForeignKeyField(User)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'meeting'
+    db.create_tables([Meeting])
+
+    class MentorProfile(Model):
+        user = ForeignKeyField(User, unique=True, on_delete='CASCADE')
+        site = ForeignKeyField(Site, null=True)
+        work_years = IntegerField(null=True)
+        leadership = BooleanField(default=False)
+        fields = JSONField(default=list)
+        languages = JSONField(default=list)
+        capacity = IntegerField(default=1)
+        trained_on = DateField(null=True)
+        updated_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'mentor_profile'
+            constraints = [SQL('CHECK (work_years IS NULL OR work_years >= 5)'), SQL('CHECK (capacity BETWEEN 1 AND 5)')]
+    db.create_tables([MentorProfile])
+
+    class Milestone(Model):
+        pair = ForeignKeyField(Pair, on_delete='CASCADE')
+        kind = CharField()
+        reached_on = DateField()
+        recorded_by = ForeignKeyField(User)
+        created_at = DateTimeField(index=True)
+        class Meta:
+            database = db
+            table_name = 'milestone'
+            constraints = [SQL("CHECK (kind IN ('cv_ready', 'first_interview', 'internship_started', 'job_offer', 'education_started', 'business_started'))")]
+            indexes = ((('pair', 'kind'), True),)
+    db.create_tables([Milestone])
+
     class Note(Model):
         application = ForeignKeyField(Application, on_delete='CASCADE')
         author = ForeignKeyField(User)
@@ -150,16 +226,18 @@ def up(migrator, db):
             table_name = 'outbox'
     db.create_tables([Outbox])
 
-    class Site(Model):
-        company = ForeignKeyField(Company)
-        name = CharField()
-        address = CharField()
-        postcode = CharField(max_length=4)
-        town = CharField()
+    class Outcome(Model):
+        application = ForeignKeyField(Application, unique=True, on_delete='CASCADE')
+        programme = ForeignKeyField(Programme, on_delete='CASCADE')
+        kind = CharField()
+        reached_on = DateField(null=True)
+        recorded_by = ForeignKeyField(User)
+        recorded_at = DateTimeField()
         class Meta:
             database = db
-            table_name = 'site'
-    db.create_tables([Site])
+            table_name = 'outcome'
+            constraints = [SQL("CHECK (kind IN ('job', 'education', 'internship', 'self_employed', 'none'))")]
+    db.create_tables([Outcome])
 
     class ProgrammeSite(Model):
         programme = ForeignKeyField(Programme, on_delete='CASCADE')
@@ -169,6 +247,15 @@ def up(migrator, db):
             table_name = 'programme_site'
             indexes = ((('programme', 'site'), True),)
     db.create_tables([ProgrammeSite])
+
+    class ProgrammeStart(Model):
+        programme = ForeignKeyField(Programme, unique=True, on_delete='CASCADE')
+        started_on = DateField()
+        started_by = ForeignKeyField(User)
+        class Meta:
+            database = db
+            table_name = 'programme_start'
+    db.create_tables([ProgrammeStart])
 
     class Referral(Model):
         public_id = CharField(unique=True)
@@ -226,11 +313,18 @@ def down(migrator, db):
     migrator.migrate(migrator.drop_table('site_catchment'))
     migrator.migrate(migrator.drop_table('rule_set_version'))
     migrator.migrate(migrator.drop_table('referral'))
+    migrator.migrate(migrator.drop_table('programme_start'))
     migrator.migrate(migrator.drop_table('programme_site'))
-    migrator.migrate(migrator.drop_table('site'))
+    migrator.migrate(migrator.drop_table('outcome'))
     migrator.migrate(migrator.drop_table('outbox'))
     migrator.migrate(migrator.drop_table('one_time_token'))
     migrator.migrate(migrator.drop_table('note'))
+    migrator.migrate(migrator.drop_table('milestone'))
+    migrator.migrate(migrator.drop_table('mentor_profile'))
+    migrator.migrate(migrator.drop_table('meeting'))
+    migrator.migrate(migrator.drop_table('pair'))
+    migrator.migrate(migrator.drop_table('site'))
+    migrator.migrate(migrator.drop_table('match_rejection'))
     migrator.migrate(migrator.drop_table('login_attempt'))
     migrator.migrate(migrator.drop_table('audit_event'))
     migrator.migrate(migrator.drop_table('application'))

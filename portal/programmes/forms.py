@@ -1,0 +1,54 @@
+"""Forms for programmes, pairs and the course (the mentor's page uses the meeting and milestone forms)."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..forms.common import BaseForm
+
+MILESTONE_CHOICES = [("cv_ready", _l("CV ready")), ("first_interview", _l("First job interview")),
+                     ("internship_started", _l("Internship started")), ("job_offer", _l("Job offer")),
+                     ("education_started", _l("Education started")), ("business_started", _l("Business started"))]
+OUTCOME_CHOICES = [("job", _l("In a job")), ("education", _l("In education")), ("internship", _l("In an internship")),
+                   ("self_employed", _l("Self-employed (counts as a job)")), ("none", _l("None of these yet"))]
+
+
+def _not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError(_l("Enter a date that is today or in the past"))
+
+
+class MatchForm(BaseForm):
+    mentor = SelectField(_l("Mentor"), coerce=int, validate_choice=True,
+                         validators=[InputRequired(_l("Choose a mentor"))])
+
+
+class ConfirmForm(BaseForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class MeetingForm(BaseForm):
+    held_on = DateField(_l("Date of the meeting"), default=date.today,
+                        validators=[DataRequired(_l("Enter the date of the meeting, for example 2027-03-14")),
+                                    _not_in_future])
+    note = StringField(_l("Note (optional, one line)"), [Optional(), Length(max=200, message=_l(
+        "Write the note in 200 characters or fewer"))])
+
+
+class MilestoneForm(BaseForm):
+    kind = SelectField(_l("Milestone"), choices=MILESTONE_CHOICES,
+                       validators=[DataRequired(_l("Choose a milestone"))])
+    reached_on = DateField(_l("Date"), default=date.today,
+                           validators=[DataRequired(_l("Enter the date, for example 2027-03-14")), _not_in_future])
+
+
+class OutcomeForm(BaseForm):
+    kind = RadioField(_l("Where is the mentee now?"), choices=OUTCOME_CHOICES,
+                      validators=[DataRequired(_l("Choose where the mentee is now"))])
+    reached_on = DateField(_l("Since when (optional)"), validators=[Optional(), _not_in_future])
+
+
+class TrainingForm(BaseForm):
+    trained_on = DateField(_l("Date the mentor completed the mentor training"),
+                           validators=[Optional(), _not_in_future])

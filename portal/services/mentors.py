@@ -1,0 +1,141 @@
+"""Companies, their sites, and mentors' profiles: all writes, each in one transaction with its audit row."""
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import JOIN, IntegrityError, fn
+
+from ..clock import now_utc
+from ..db import database
+from ..models import (MIN_MENTOR_WORK_YEARS, Application, Company, MentorProfile, Pair, Site, SiteCatchment,
+                      User)
+from . import audit
+
+
+class MentorRuleError(ValueError):
+    """A mentor profile breaks a programme rule; `code` names it for the message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+class NameTaken(ValueError):
+    """Another company already has this name."""
+
+
+@dataclass(frozen=True)
+class MentorRow:
+    user: User
+    profile: MentorProfile | None
+    current_pairs: int
+
+    @property
+    def trained(self) -> bool:
+        return bool(self.profile and self.profile.trained_on)
+
+
+# ---------------------------------------------------------------- companies and sites
+
+def companies():
+    return list(Company.select().order_by(Company.name))
+
+
+def create_company(name: str, actor) -> Company:
+    """A new company that lends mentors."""
+    with database.atomic():
+        if Company.select().where(fn.LOWER(Company.name) == name.lower()).exists():
+            raise NameTaken(name)
+        try:
+            company = Company.create(name=name)
+        except IntegrityError:
+            raise NameTaken(name) from None
+        audit.record(actor, "company.created", company, name=name)
+    return company
+
+
+def add_site(company: Company, actor, name: str, address: str, postcode: str, town: str) -> Site:
+    """A new site of a company (its catchment is set per programme under /admin/programmes/…/rules)."""
+    with database.atomic():
+        site = Site.create(company=company, name=name, address=address, postcode=postcode, town=town)
+        audit.record(actor, "site.created", site, company=company.id, name=name)
+    return site
+
+
+def sites_of(company: Company):
+    return list(Site.select().where(Site.company == company).order_by(Site.name))
+
+
+def all_sites():
+    return list(Site.select(Site, Company).join(Company).order_by(Company.name, Site.name))
+
+
+def catchment_of(site_id) -> frozenset[str]:
+    return frozenset(row.municipality_id for row in SiteCatchment.select().where(SiteCatchment.site == site_id))
+
+
+# ---------------------------------------------------------------- mentors
+
+def current_pairs(user) -> int:
+    """Mentees the mentor has now (matched or in the course); finished pairs free the place again."""
+    return (Pair.select().join(Application)
+            .where((Pair.mentor == user) & Application.status.in_(("matched", "active"))).count())
+
+
+def mentors() -> list[MentorRow]:
+    """Every mentor account with its profile (if any) and current mentees."""
+    profiles = {p.user_id: p for p in MentorProfile.select(MentorProfile, Site).join(Site, JOIN.LEFT_OUTER)}
+    counts = dict(Pair.select(Pair.mentor, fn.COUNT(Pair.id)).join(Application)
+                  .where(Application.status.in_(("matched", "active"))).group_by(Pair.mentor).tuples())
+    return [MentorRow(user, profiles.get(user.id), counts.get(user.id, 0))
+            for user in User.select().where(User.role == "mentor").order_by(User.name)]
+
+
+def mentor(user_id) -> User | None:
+    return User.get_or_none((User.id == user_id) & (User.role == "mentor"))
+
+
+def profile_for(user) -> MentorProfile:
+    """The mentor's profile, or an unsaved empty one."""
+    return MentorProfile.of(user) or MentorProfile(user=user)
+
+
+def save_profile(user, work_years: int, leadership: bool, fields: list[str], languages: list[str],
+                 capacity: int) -> MentorProfile:
+    """The mentor's own answers; fewer than five years of work experience is refused."""
+    if work_years is None or work_years < MIN_MENTOR_WORK_YEARS:
+        raise MentorRuleError("too_little_experience")
+    if not 1 <= capacity <= 5:
+        raise MentorRuleError("capacity")
+    with database.atomic():
+        profile = profile_for(user)
+        profile.work_years, profile.leadership, profile.capacity = work_years, leadership, capacity
+        profile.fields = [f for f in fields if f]
+        profile.languages = list(dict.fromkeys(languages))
+        profile.updated_at = now_utc()
+        profile.save()
+        audit.record(user, "mentor.profile_saved", user, object_type="mentor", work_years=work_years,
+                     leadership=leadership, capacity=capacity)
+    return profile
+
+
+def set_training(user, trained_on: date | None, actor) -> MentorProfile:
+    """Staff record (or clear) the date the mentor completed the association's mentor training."""
+    with database.atomic():
+        profile = profile_for(user)
+        profile.trained_on = trained_on
+        profile.updated_at = now_utc()
+        profile.save()
+        audit.record(actor, "mentor.training_recorded", user, object_type="mentor",
+                     trained_on=trained_on.isoformat() if trained_on else None)
+    return profile
+
+
+def set_site(user, site: Site | None, actor) -> MentorProfile:
+    """An admin places the mentor at a company site (the company follows from it)."""
+    with database.atomic():
+        profile = profile_for(user)
+        profile.site = site
+        profile.updated_at = now_utc()
+        profile.save()
+        audit.record(actor, "mentor.site_set", user, object_type="mentor", site=site.id if site else None)
+    return profile

@@ -1,0 +1,434 @@
+"""Programmes after approval: matching, the course (meetings, milestones), outcomes and the report."""
+import calendar
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from peewee import fn
+
+from .. import mail, matching
+from ..clock import now_utc
+from ..db import database
+from ..models import (MILESTONES, OUTCOMES, POSITIVE_OUTCOMES, Application, MatchRejection, Meeting,
+                      MentorProfile, Milestone, Municipality, Outcome, Pair, Programme, ProgrammeSite,
+                      ProgrammeStart, Site, User)
+from . import audit, mentors as mentor_service
+
+MEETINGS_PER_MONTH = 2
+OVERDUE_AFTER = timedelta(days=31)          # "not met for over a month"
+PAIRED = ("matched", "active", "completed")
+
+
+class MatchError(ValueError):
+    """A pair could not be made as asked; `code` names why, for the message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# ---------------------------------------------------------------- programmes
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_date(programme: Programme) -> date:
+    return add_months(programme.start_date, programme.length_months)
+
+
+def started(programme: Programme) -> ProgrammeStart | None:
+    return ProgrammeStart.get_or_none(ProgrammeStart.programme == programme)
+
+
+def state(programme: Programme, today: date) -> str:
+    """planned (not started yet), running, or ended (past its six months)."""
+    if today >= end_date(programme):
+        return "ended"
+    return "running" if started(programme) else "planned"
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    programme: Programme
+    state: str
+    end_date: date
+    waiting: int
+    pairs: int
+    active: int
+    completed: int
+
+
+def overview(today: date) -> list[ProgrammeRow]:
+    """Every programme with its state and numbers, newest first."""
+    rows = []
+    for programme in Programme.select().order_by(Programme.start_date.desc(), Programme.id.desc()):
+        statuses = dict(Application.select(Application.status, fn.COUNT(Application.id))
+                        .where(Application.programme == programme).group_by(Application.status).tuples())
+        rows.append(ProgrammeRow(programme, state(programme, today), end_date(programme),
+                                 statuses.get("approved", 0), Pair.select().where(Pair.programme == programme).count(),
+                                 statuses.get("active", 0), statuses.get("completed", 0)))
+    return rows
+
+
+def free_places(programme: Programme) -> int:
+    return max(programme.capacity - Pair.select().where(Pair.programme == programme).count(), 0)
+
+
+def start(programme: Programme, actor, today: date) -> int:
+    """Start the course: every matched pair of the programme becomes active. Returns how many."""
+    with database.atomic():
+        if not started(programme):
+            ProgrammeStart.create(programme=programme, started_on=today, started_by=actor)
+        pairs = list(Pair.select(Pair, Application).join(Application)
+                     .where((Pair.programme == programme) & (Application.status == "matched")))
+        for pair in pairs:
+            _move(pair.application, "matched", "active", actor, "activated", programme=programme.id)
+            Pair.update(started_on=today).where(Pair.id == pair.id).execute()
+        audit.record(actor, "programme.started", programme, pairs=len(pairs))
+    return len(pairs)
+
+
+def _move(application: Application, expected: str, target: str, actor, action: str, **details):
+    """The conditional status update (protects against two staff at once); call inside a transaction."""
+    changed = (Application.update(status=target, version=Application.version + 1, updated_at=now_utc())
+               .where((Application.id == application.id) & (Application.status == expected)).execute())
+    if not changed:
+        raise MatchError("status_changed")
+    audit.record(actor, f"application.{action}", application, from_status=expected, to_status=target, **details)
+
+
+# ---------------------------------------------------------------- matching
+
+def mentee_facts(application: Application) -> matching.Mentee:
+    """What matching may use of an application: never the residence basis."""
+    answers = application.answers or {}
+    education = (answers.get("education") or {}).get("entries") or []
+    work = (answers.get("work") or {}).get("entries") or []
+    goals = answers.get("goals") or {}
+    languages_step = answers.get("languages") or {}
+    wished = goals.get("wished_fields") or ""
+    if isinstance(wished, list):
+        wished = ", ".join(wished)
+    text = " ".join([*(e.get("field") or "" for e in education),
+                     *(f"{w.get('role') or ''} {w.get('sector') or ''}" for w in work), wished])
+    languages = set()
+    if languages_step.get("danish_level") in matching.SPOKEN_LEVELS:
+        languages.add("da")
+    if languages_step.get("english_level") in matching.SPOKEN_LEVELS:
+        languages.add("en")
+    for other in (languages_step.get("other_languages") or "").replace(" and ", ",").replace(" og ", ",").split(","):
+        if other.strip():
+            languages.add(matching.language_key(other))
+    return matching.Mentee(application.id, application.municipality_id, matching.terms(text), frozenset(languages),
+                           matching.aims_for_leadership(goals.get("goals") or [], wished))
+
+
+def mentor_facts(profile: MentorProfile, catchment: frozenset, free: int) -> matching.Mentor:
+    return matching.Mentor(profile.user_id, catchment, tuple(profile.fields or ()),
+                           frozenset(matching.language_key(x) for x in profile.languages or ()),
+                           bool(profile.leadership), free)
+
+
+def waiting_mentees(programme: Programme) -> list[Application]:
+    """Approved for this programme and without a mentor."""
+    return list(Application.select().where((Application.programme == programme) & (Application.status == "approved"))
+                .order_by(Application.decided_at, Application.id))
+
+
+def available_mentors(programme: Programme, today: date) -> list[tuple[MentorProfile, int]]:
+    """Trained, active mentors at the programme's sites with a free place: (profile, free places)."""
+    site_ids = [ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)]
+    profiles = (MentorProfile.select(MentorProfile, User, Site).join(User).switch(MentorProfile).join(Site)
+                .where(MentorProfile.site.in_(site_ids) & MentorProfile.trained_on.is_null(False)
+                       & (MentorProfile.trained_on <= today) & User.active & (User.role == "mentor"))
+                .order_by(User.name, User.id))
+    result = []
+    for profile in profiles:
+        free = profile.capacity - mentor_service.current_pairs(profile.user_id)
+        if free > 0:
+            result.append((profile, free))
+    return result
+
+
+@dataclass
+class MatchRow:
+    application: Application
+    suggested: MentorProfile | None
+    fit: matching.Fit | None
+    options: list = field(default_factory=list)      # [(profile, fit)] best first, every mentor who fits
+
+
+@dataclass
+class Matching:
+    rows: list
+    mentors: list
+    free_places: int
+    unplaced_mentees: int
+
+
+def suggestion(programme: Programme, today: date) -> Matching:
+    """The optimal suggestion for the whole cohort, with every possible mentor per mentee for changes."""
+    mentees = waiting_mentees(programme)
+    available = available_mentors(programme, today)
+    catchments = {}
+    facts = []
+    for profile, free in available:
+        if profile.site_id not in catchments:
+            catchments[profile.site_id] = mentor_service.catchment_of(profile.site_id)
+        facts.append(mentor_facts(profile, catchments[profile.site_id], free))
+    mentee_facts_list = [mentee_facts(a) for a in mentees]
+    rejected = set(MatchRejection.select(MatchRejection.application, MatchRejection.mentor)
+                   .where(MatchRejection.application.in_([a.id for a in mentees])).tuples())
+    places = free_places(programme)
+    suggested = {s.mentee_id: s for s in matching.suggest(mentee_facts_list, facts, limit=places,
+                                                         exclude=frozenset(rejected))}
+    by_user = {profile.user_id: profile for profile, _ in available}
+    rows = []
+    for application, me in zip(mentees, mentee_facts_list):
+        options = [(by_user[mr.id], f) for mr in facts if (f := matching.fit(me, mr)) is not None]
+        options.sort(key=lambda o: (-o[1].score, o[0].user.name))
+        s = suggested.get(application.id)
+        rows.append(MatchRow(application, by_user[s.mentor_id] if s else None, s.fit if s else None, options))
+    rows.sort(key=lambda r: (r.suggested is None, -(r.fit.score if r.fit else 0), r.application.full_name or ""))
+    return Matching(rows, available, places, sum(1 for r in rows if not r.options))
+
+
+def first_meeting(programme: Programme, today: date) -> date:
+    """A first-meeting suggestion: the programme's start, or a week from now if that has passed."""
+    return max(programme.start_date, today + timedelta(days=7))
+
+
+def accept(programme: Programme, application: Application, mentor: User, actor, today: date) -> Pair:
+    """Make the pair (staff only): the application becomes matched, both are emailed, all audited."""
+    profile = MentorProfile.of(mentor)
+    if profile is None or profile.trained_on is None:
+        raise MatchError("not_trained")
+    if application.programme_id != programme.id or application.status != "approved":
+        raise MatchError("status_changed")
+    site_ids = {ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)}
+    if profile.site_id not in site_ids:
+        raise MatchError("not_at_site")
+    fit = matching.fit(mentee_facts(application), mentor_facts(profile, mentor_service.catchment_of(profile.site_id), 1))
+    if fit is None:
+        raise MatchError("outside_catchment")
+    with database.atomic():
+        if mentor_service.current_pairs(mentor) >= profile.capacity:
+            raise MatchError("mentor_full")
+        if free_places(programme) <= 0:
+            raise MatchError("programme_full")
+        _move(application, "approved", "matched", actor, "matched", programme=programme.id, mentor=mentor.id)
+        pair = Pair.create(programme=programme, application=application, mentor=mentor, site=profile.site_id,
+                           accepted_by=actor, reasons=[[str(code), list(params)] for code, params in fit.reasons])
+        audit.record(actor, "pair.accepted", pair, object_type="pair", application=application.public_id,
+                     mentor=mentor.id, score=fit.score)
+        site = Site.get_by_id(profile.site_id)
+        when = first_meeting(programme, today)
+        if application.email:
+            mail.queue(application.email, "match_mentee", application.language, name=application.full_name,
+                       mentor=mentor.name, company=site.company.name, site=site, meeting_on=when,
+                       programme=programme.name)
+        if mentor.email and mentor.active:
+            mail.queue(mentor.email, "match_mentor", mentor.language, name=mentor.name,
+                       mentee=application.full_name, site=site, meeting_on=when, programme=programme.name,
+                       mentor_url=_absolute("mentor.index"))
+    return pair
+
+
+def reject(programme: Programme, application: Application, mentor: User, actor) -> None:
+    """Not this mentor for this mentee: the suggestion then looks for another."""
+    with database.atomic():
+        MatchRejection.get_or_create(application=application, mentor=mentor, defaults={"rejected_by": actor})
+        audit.record(actor, "pair.rejected", application, mentor=mentor.id, programme=programme.id)
+
+
+def _absolute(endpoint, **values) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+# ---------------------------------------------------------------- the course
+
+def pair_of(programme: Programme, pair_id) -> Pair | None:
+    return (Pair.select(Pair, Application).join(Application)
+            .where((Pair.id == pair_id) & (Pair.programme == programme)).first())
+
+
+def pair_for_mentor(mentor: User, pair_id) -> Pair | None:
+    return Pair.of_mentor(mentor).where(Pair.id == pair_id).first()
+
+
+def log_meeting(pair: Pair, actor, held_on: date, note: str | None) -> Meeting:
+    """One click for a mentor: a meeting on a date, with an optional one-line note."""
+    with database.atomic():
+        meeting = Meeting.create(pair=pair, held_on=held_on, note=note or None, logged_by=actor)
+        audit.record(actor, "meeting.logged", meeting, object_type="meeting", pair=pair.id,
+                     held_on=held_on.isoformat())
+    return meeting
+
+
+def record_milestone(pair: Pair, actor, kind: str, reached_on: date) -> tuple[Milestone, bool]:
+    """Record and celebrate a milestone; returns it and whether it was new (each kind counts once)."""
+    if kind not in MILESTONES:
+        raise ValueError(kind)
+    with database.atomic():
+        existing = Milestone.get_or_none((Milestone.pair == pair) & (Milestone.kind == kind))
+        if existing:
+            return existing, False
+        milestone = Milestone.create(pair=pair, kind=kind, reached_on=reached_on, recorded_by=actor)
+        audit.record(actor, "milestone.recorded", milestone, object_type="milestone", pair=pair.id, kind=kind)
+        application = pair.application
+        if application.email:
+            mail.queue(application.email, "milestone_reached", application.language, name=application.full_name,
+                       kind=kind, mentor=pair.mentor.name)
+    return milestone, True
+
+
+@dataclass(frozen=True)
+class PairRow:
+    pair: Pair
+    meetings: int
+    expected: int
+    last_met: date | None
+    milestones: list
+    outcome: Outcome | None
+    overdue: bool
+
+
+def expected_meetings(pair: Pair, programme: Programme, today: date) -> int:
+    """Two a month since the course began for this pair, up to the programme's end."""
+    begin = pair.started_on
+    if begin is None:
+        return 0
+    until = min(today, end_date(programme))
+    months = max((until - begin).days, 0) / (365.25 / 12)
+    return min(int(months * MEETINGS_PER_MONTH), MEETINGS_PER_MONTH * programme.length_months)
+
+
+def pair_rows(programme: Programme, today: date) -> list[PairRow]:
+    """Every pair of the programme with its meetings against the expected, milestones and outcome."""
+    pairs = list(Pair.select(Pair, Application, User).join(Application).switch(Pair).join(User, on=Pair.mentor)
+                 .where(Pair.programme == programme).order_by(Application.full_name, Pair.id))
+    ids = [p.id for p in pairs]
+    stats = {row[0]: (row[1], row[2]) for row in
+             Meeting.select(Meeting.pair, fn.COUNT(Meeting.id), fn.MAX(Meeting.held_on))
+             .where(Meeting.pair.in_(ids)).group_by(Meeting.pair).tuples()}
+    milestones = {}
+    for m in Milestone.select().where(Milestone.pair.in_(ids)).order_by(Milestone.reached_on):
+        milestones.setdefault(m.pair_id, []).append(m)
+    outcomes = {o.application_id: o for o in Outcome.select().where(Outcome.programme == programme)}
+    rows = []
+    for pair in pairs:
+        count, last = stats.get(pair.id, (0, None))
+        if isinstance(last, str):
+            last = date.fromisoformat(last)
+        since = last or pair.started_on
+        overdue = (pair.application.status == "active" and since is not None and today - since > OVERDUE_AFTER)
+        rows.append(PairRow(pair, count, expected_meetings(pair, programme, today), last,
+                            milestones.get(pair.id, []), outcomes.get(pair.application_id), overdue))
+    return rows
+
+
+def news(programme: Programme, limit: int = 20) -> list[Milestone]:
+    """The programme's news for staff: milestones, newest first."""
+    return list(Milestone.select(Milestone, Pair, Application).join(Pair).join(Application)
+                .where(Pair.programme == programme).order_by(Milestone.created_at.desc(), Milestone.id.desc())
+                .limit(limit))
+
+
+def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None) -> Outcome:
+    """Where the mentee stands at six months (or later); the application is then completed."""
+    if kind not in OUTCOMES:
+        raise ValueError(kind)
+    with database.atomic():
+        application = Application.get_by_id(pair.application_id)
+        outcome = Outcome.get_or_none(Outcome.application == application)
+        before = outcome.kind if outcome else None
+        if outcome is None:
+            outcome = Outcome.create(application=application, programme=pair.programme_id, kind=kind,
+                                     reached_on=reached_on, recorded_by=actor)
+        else:
+            Outcome.update(kind=kind, reached_on=reached_on, recorded_by=actor, recorded_at=now_utc()) \
+                .where(Outcome.id == outcome.id).execute()
+        if application.status in ("matched", "active"):
+            _move(application, application.status, "completed", actor, "completed", outcome=kind)
+        audit.record(actor, "outcome.recorded", application, kind=kind, previous=before,
+                     reached_on=reached_on.isoformat() if reached_on else None)
+    return Outcome.get(Outcome.application == application)
+
+
+# ---------------------------------------------------------------- the report
+
+@dataclass
+class Report:
+    programme: Programme
+    end_date: date
+    funnel: list                  # [(stage code, count)]
+    outcomes: list                # [(outcome code, count)]
+    positive: int
+    mentees: int
+    later: int                    # positive, but reached after the six months
+    meetings_per_pair: float
+    by_municipality: list         # [(name, mentees, positive, meetings per pair)]
+    pairs: list                   # PairRow
+
+
+def report(programme: Programme, today: date) -> Report:
+    """The programme's result: funnel, outcomes, the headline and the breakdown by municipality."""
+    apps = Application.select().where((Application.programme == programme) & Application.submitted_at.is_null(False))
+    funnel = [("applied", apps.count()),
+              ("likely_eligible", apps.where(Application.verdict == "likely_eligible").count()),
+              ("approved", apps.where(Application.status.in_(("approved", *PAIRED))).count()),
+              ("matched", apps.where(Application.status.in_(PAIRED)).count()),
+              ("completed", apps.where(Application.status == "completed").count())]
+    rows = pair_rows(programme, today)
+    end = end_date(programme)
+    counts = {kind: 0 for kind in OUTCOMES}
+    positive = later = 0
+    for row in rows:
+        if row.outcome:
+            counts[row.outcome.kind] += 1
+            if row.outcome.kind in POSITIVE_OUTCOMES:
+                if row.outcome.reached_on is None or row.outcome.reached_on <= end:
+                    positive += 1
+                else:
+                    later += 1
+    names = dict(Municipality.select(Municipality.code, Municipality.name).tuples())
+    groups = {}
+    for row in rows:
+        code = row.pair.application.municipality_id
+        group = groups.setdefault(names.get(code, "–"), [0, 0, 0])
+        group[0] += 1
+        group[1] += int(bool(row.outcome and row.outcome.kind in POSITIVE_OUTCOMES
+                             and (row.outcome.reached_on is None or row.outcome.reached_on <= end)))
+        group[2] += row.meetings
+    by_municipality = [(name, n, pos, meetings / n) for name, (n, pos, meetings) in sorted(groups.items())]
+    meetings = sum(r.meetings for r in rows)
+    return Report(programme, end, funnel, [(k, counts[k]) for k in OUTCOMES], positive, len(rows), later,
+                  meetings / len(rows) if rows else 0.0, by_municipality, rows)
+
+
+def report_csv(report: Report, labels: dict) -> str:
+    """One row per mentee: municipality, mentor, meetings, milestones, outcome (labels in the reader's language)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([labels["mentee"], labels["municipality"], labels["mentor"], labels["meetings"],
+                     labels["milestones"], labels["outcome"], labels["reached_on"]])
+    names = dict(Municipality.select(Municipality.code, Municipality.name).tuples())
+    for row in report.pairs:
+        application = row.pair.application
+        writer.writerow([_safe(application.full_name), names.get(application.municipality_id, ""),
+                         _safe(row.pair.mentor.name), row.meetings,
+                         "; ".join(labels["milestone:" + m.kind] for m in row.milestones),
+                         labels["outcome:" + row.outcome.kind] if row.outcome else "",
+                         row.outcome.reached_on.isoformat() if row.outcome and row.outcome.reached_on else ""])
+    return out.getvalue()
+
+
+def _safe(value) -> str:
+    """Spreadsheet programs run cells that start with = + - @ as formulas: make them text."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

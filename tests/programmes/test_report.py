@@ -1,0 +1,45 @@
+"""The report on the demo's first cohort reproduces its result: 18 of 25."""
+import csv
+import io
+from datetime import date
+
+from portal.models import Programme
+from portal.services import demo
+from portal.services import programmes as service
+
+
+def demo_2016(app):
+    with app.test_request_context("/"):
+        demo.seed(lambda: "demo-password-1234")
+        return Programme.get(Programme.name == "Erhvervsmentor 2016")
+
+
+def test_the_demo_cohort_has_18_of_25_in_a_job_education_or_internship(app):
+    programme = demo_2016(app)
+    with app.app_context():
+        report = service.report(programme, date.today())
+    assert (report.positive, report.mentees) == (18, 25)
+    assert dict(report.funnel) == {"applied": 40, "likely_eligible": 31, "approved": 25, "matched": 25,
+                                   "completed": 25}
+    assert dict(report.outcomes) == {"job": 9, "education": 3, "internship": 4, "self_employed": 2, "none": 7}
+    assert sum(n for _, n, _, _ in report.by_municipality) == 25
+
+
+def test_the_report_page_shows_the_headline_a_chart_and_offers_csv(app, login_as):
+    programme = demo_2016(app)
+    client = login_as("staff")
+    page = client.get(f"/programmes/{programme.id}/report?lang=en").get_data(as_text=True)
+    assert "18 of 25 mentees in a job, education or internship within six months" in page
+    assert "<svg role=\"img\"" in page and "style=" not in page.split("<svg role")[1].split("</svg>")[0]
+    response = client.get(f"/programmes/{programme.id}/report.csv?lang=en")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][0] == "Mentee" and len(rows) == 26
+    assert sum(1 for r in rows[1:] if r[5] and r[5] != "None of these yet") == 18
+
+
+def test_seeding_twice_changes_nothing(app):
+    demo_2016(app)
+    with app.test_request_context("/"):
+        assert demo.seed(lambda: "x") == []
+        assert Programme.select().where(Programme.name == "Erhvervsmentor 2016").count() == 1
