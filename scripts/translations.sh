@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-  -o translations/messages.pot portal templates >/dev/null 2>&1
+  -o translations/messages.pot . >/dev/null 2>&1
 for lang in da en; do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
     .venv/bin/pybabel update -N --no-fuzzy-matching -i translations/messages.pot -d translations -l "$lang" >/dev/null
