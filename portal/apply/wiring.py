@@ -2,6 +2,7 @@
 from flask import request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from .. import places
 from ..models import Municipality
@@ -156,7 +157,7 @@ def check_rows(application):
         for e in education] or [row("education", _l("Education"), _l("None added"))]))
     work = answers.get("work", {}).get("entries", [])
     sections.append((TITLES["work"], [
-        row("work", w.get("role"), _l("%(years)s years", years=_number(w.get("years"))) if w.get("years") else None)
+        row("work", w.get("role"), _years(w.get("years")) if w.get("years") else None)
         for w in work] or [row("work", _l("Work experience"), _l("None added"))]))
     lang = answers.get("languages", {})
     sections.append((TITLES["languages"], [
@@ -175,6 +176,10 @@ def check_rows(application):
     sections.append((TITLES["consent"], [
         row("consent", _l("Consent"), _yes("yes" if answers.get("consent", {}).get("consent") else "no"))]))
     return sections
+
+
+def _years(value):
+    return ngettext("%(years)s year", "%(years)s years", 1 if value == 1 else 2, years=_number(value))
 
 
 def _number(value):

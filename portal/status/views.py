@@ -178,5 +178,5 @@ def delete(application):
 def sign_out():
     """End the status session in this browser."""
     _sign_out()
-    flash(_("You are signed out."), "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("status.start"))

@@ -19,12 +19,18 @@ def submit(client):
     return client.post("/apply/submit")
 
 
+def mine(client) -> Application:
+    """The application this test client worked on (the demo data holds others)."""
+    with client.session_transaction() as session:
+        return Application.by_public_id(session["application"])
+
+
 def test_submitting_gives_a_reference_and_stores_the_verdict_with_its_rule_version(app, client):
     seeded(app)
     fill(client)
     response = submit(client)
     assert response.headers["Location"].endswith("/apply/done")
-    application = Application.get()
+    application = mine(client)
     assert application.status == "submitted" and application.submitted_at
     assert re.fullmatch(r"MB-[A-Z2-9]{4}-[A-Z2-9]{4}", application.reference)
     assert application.verdict == "likely_eligible"           # B1 from Prøve i Dansk 2, bachelor, § 7(1), Copenhagen
@@ -41,7 +47,7 @@ def test_the_verdict_is_advisory_and_never_blocks(app, client):
     seeded(app)
     fill(client, residence={"residence_basis": "other"}, contact={"postcode": "9000", "municipality": "851"})
     submit(client)
-    application = Application.get()
+    application = mine(client)
     assert application.status == "submitted" and application.verdict == "likely_not_eligible"
 
 
