@@ -3,6 +3,9 @@ from functools import wraps
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+
+from .auth import totp
 
 PUBLIC = "public"
 
@@ -38,7 +41,17 @@ def check_every_route_has_a_policy(app):
         raise RuntimeError(f"Routes without an access policy: {', '.join(sorted(missing))}")
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` ids up to the largest database integer (PostgreSQL's 32-bit serial): a longer number in a
+    URL is no route (404), not a query the database refuses (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app):
+    app.url_map.converters["int"] = DatabaseIdConverter      # before the blueprints add their routes
+
     @app.before_request
     def _enforce():
         if request.endpoint is None or request.endpoint == "static":
@@ -50,6 +63,9 @@ def init_app(app):
             abort(403)
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if totp.required_for(current_user) and not totp.passed(current_user):
+            # An admin who has only given the password opens nothing until the second factor is passed.
+            return redirect(url_for("auth.second_factor", next=request.full_path.rstrip("?")))
         if current_user.role not in policy:
             abort(403)
         return None

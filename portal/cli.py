@@ -1,4 +1,4 @@
-"""flask --app wsgi init-db | seed-demo | create-user | send-mail | copy-db"""
+"""flask --app wsgi init-db | seed-demo | create-user | send-mail | copy-db | backup"""
 import secrets
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from flask import current_app
 
 from . import mail
 from .db import database
+from .models import User
 from .services import demo, users
 from .services.users import UserError
 
@@ -41,13 +42,17 @@ def init_app(app):
                 from .services import synthetic
                 click.echo(f"Added {synthetic.generate(applications)} synthetic application(s).")
         if created:
-            logins_file.write_text("".join(f"{role}\t{email}\t{password}\n" for role, email, password in created))
+            with database.connection_context():
+                secrets_by_email = {u.email: u.totp_secret for u in User.select().where(User.totp_secret.is_null(False))}
+            logins_file.write_text("".join(
+                f"{role}\t{email}\t{password}" + (f"\t{secrets_by_email[email]}" if email in secrets_by_email else "")
+                + "\n" for role, email, password in created))
             logins_file.chmod(0o600)
             click.echo("Loaded demo data.")
         else:
             click.echo("The database already holds data; nothing loaded.")
         if logins_file.exists():
-            click.echo("Demo logins (role, email, password):")
+            click.echo("Demo logins (role, email, password; for the admin also the authenticator app key):")
             click.echo(logins_file.read_text().rstrip())
 
     @app.cli.command("create-user")
@@ -101,3 +106,14 @@ def init_app(app):
         for table, count in copied.items():
             click.echo(f"{table}: {count}")
         click.echo(f"Copied {sum(copied.values())} row(s) in {len(copied)} table(s).")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True))
+    def backup(path):
+        """Copy the SQLite database to PATH with SQLite's online backup (safe while the portal runs)."""
+        from .backup import BackupRefused, backup_sqlite
+        try:
+            pages = backup_sqlite(current_app.config["DATABASE_URL"], path)
+        except BackupRefused as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Backed up {pages} page(s) to {path}.")

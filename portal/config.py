@@ -10,6 +10,7 @@ class Default:
     SECRET_KEY = None                      # from SECRET_KEY / PORTAL_SECRET_KEY, else generated into instance/
     DATABASE_URL = None                    # default: sqlite:///<instance>/mentorbro.db
     BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"   # times are stored in UTC and shown in Danish time
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("da", "en")
     SESSION_COOKIE_HTTPONLY = True

@@ -21,22 +21,29 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
-def make_database(url: str):
-    """Open (lazily) the database a URL names; SQLite write transactions take the lock up front."""
+def make_database(url: str, max_page_count: int | None = None):
+    """Open (lazily) the database a URL names; SQLite write transactions take the lock up front.
+
+    `max_page_count` caps a SQLite file's size in pages (SQLITE_MAX_PAGE_COUNT): tests use it to make
+    the disk "full", and an operator can use it to keep the database from filling a shared disk."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE",
+        pragmas = {**SQLITE_PRAGMAS, **({"max_page_count": int(max_page_count)} if max_page_count else {})}
+        return SqliteDatabase(path, pragmas=pragmas, timeout=10, lock_type="IMMEDIATE",
                               autoconnect=True)
     if url.startswith(("postgres://", "postgresql://")):
-        return connect(url, autoconnect=True)
+        # A pool per process: a request's connection goes back to it at teardown instead of being closed,
+        # so requests do not each pay for a new server process. Idle connections are closed after 5 minutes.
+        return connect("postgresql+pool://" + url.split("://", 1)[1], autoconnect=True,
+                       max_connections=32, stale_timeout=300, timeout=10, connect_timeout=10)
     raise ValueError(f"Unsupported PORTAL_DATABASE_URL: {url.split(':', 1)[0]}")
 
 
 def init_app(app):
     """Bind the proxy; a request opens its connection on first use and closes it at teardown."""
-    database.initialize(make_database(app.config["DATABASE_URL"]))
+    database.initialize(make_database(app.config["DATABASE_URL"], app.config.get("SQLITE_MAX_PAGE_COUNT")))
 
     @app.teardown_appcontext
     def _close(exc):

@@ -51,6 +51,8 @@ class User(BaseModel):
     session_version = IntegerField(default=1)
     language = CharField(max_length=2, default="da")
     created_at = DateTimeField(default=now_utc)
+    totp_secret = CharField(null=True)            # an admin's second factor (base32), set at enrolment
+    totp_last_step = IntegerField(null=True)      # the last time step used: a code works once
 
     class Meta:
         constraints = [Check("role IN ('staff', 'admin', 'caseworker', 'mentor')")]

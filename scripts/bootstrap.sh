@@ -29,3 +29,4 @@ if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$want" ]; then
   echo "$want" > .venv/.requirements.sha256
 fi
 .venv/bin/pybabel compile -d translations >/dev/null
+.venv/bin/python scripts/build_static.py     # hashed, compressed static files in static/dist/

@@ -1,4 +1,7 @@
-"""Fixtures: a fresh app on its own SQLite file per test, clients per role, a real SMTP server."""
+"""Fixtures: a fresh app on its own database per test, clients per role, a real SMTP server.
+
+The database is a copy of a migrated SQLite file; with `--postgres` (the second pass of scripts/test.sh)
+it is a fresh database on a throwaway PostgreSQL server, and only the tests that touch a database run."""
 import shutil
 
 import pytest
@@ -8,7 +11,7 @@ from portal.cli import migrate
 from portal.db import database
 from portal.services import users
 
-pytest_plugins = ["tests.smtp", "tests.browser.fixtures"]
+pytest_plugins = ["tests.smtp", "tests.browser.fixtures", "tests.postgres.fixtures"]
 
 PASSWORD = "correct horse battery staple"
 
@@ -24,19 +27,27 @@ def migrated_db(tmp_path_factory):
     return path
 
 
-def _make_app(tmp_path, migrated_db, **overrides):
+@pytest.fixture
+def database_url(request, tmp_path):
+    """This test's own migrated database: a copy of the SQLite template, or a PostgreSQL one with --postgres."""
+    if request.config.getoption("--postgres"):
+        return request.getfixturevalue("postgres_database")
     path = tmp_path / "test.db"
-    shutil.copy(migrated_db, path)
-    config = {"DATABASE_URL": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False,
+    shutil.copy(request.getfixturevalue("migrated_db"), path)
+    return f"sqlite:///{path}"
+
+
+def _make_app(database_url, **overrides):
+    config = {"DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False,
               "SECRET_KEY": "test-secret", "MAIL_SEND_AFTER_REQUEST": False,
               "BASE_URL": "http://localhost", "TESTING": True, **overrides}
     return create_app(config)
 
 
 @pytest.fixture
-def app(tmp_path, migrated_db):
+def app(database_url):
     """A fresh app on its own database. No context is kept pushed, so each request is as in production."""
-    app = _make_app(tmp_path, migrated_db)
+    app = _make_app(database_url)
     yield app
     if not database.is_closed():
         database.close()
@@ -50,10 +61,10 @@ def ctx(app):
 
 
 @pytest.fixture
-def make_app(tmp_path, migrated_db):
-    """An app with other settings (e.g. CSRF on)."""
+def make_app(database_url):
+    """An app with other settings (e.g. CSRF on), on the same database as `app`."""
     def make(**overrides):
-        return _make_app(tmp_path, migrated_db, **overrides)
+        return _make_app(database_url, **overrides)
     return make
 
 
@@ -81,6 +92,25 @@ def login(client, email, password=PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
 
 
+def pass_second_factor(client, user):
+    """An admin's second step after the password: enrol (on first use) and give the current TOTP code."""
+    import re
+    import time
+
+    import pyotp
+
+    from portal.models import User
+    page = client.get("/login/totp").get_data(as_text=True)       # creates the secret on first use
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    user.totp_secret = User.get_by_id(user.id).totp_secret
+    for later in (0, 30):                          # a code works once: the same admin again takes the next one
+        code = pyotp.TOTP(user.totp_secret).at(time.time() + later)
+        response = client.post("/login/totp", data={"code": code, **({"csrf_token": token[1]} if token else {})})
+        if response.status_code == 302:
+            return
+    assert response.status_code == 302, response.data
+
+
 @pytest.fixture
 def login_as(app, make_user):
     """A test client signed in with a new user of the given role."""
@@ -89,6 +119,8 @@ def login_as(app, make_user):
         client = app.test_client()
         response = login(client, user.email)
         assert response.status_code == 302, response.data
+        if role == "admin":
+            pass_second_factor(client, user)
         client.user = user
         return client
     return sign_in

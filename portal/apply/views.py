@@ -54,7 +54,7 @@ def step(step):
         return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
     form = build_form(step, application)
     action = request.form.get("action", "")
-    if request.method == "POST" and action.startswith(("add", "remove")):
+    if request.method == "POST" and action.startswith(("add", "remove")) and hasattr(form, "entries"):
         entries_action(form, action)
     elif request.method == "POST" and request.args.get("validate"):
         form.validate()                          # inline check by htmx: nothing is saved
@@ -65,20 +65,26 @@ def step(step):
         elif not flow.may_open(step, completed):
             return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
         else:
-            return _save_and_continue(application, step, answers_of(step, form))
+            return _save_and_continue(application, step, answers_of(step, form), form)
     return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
                             **step_context(step, application, form))
 
 
-def _save_and_continue(application, step, answers):
-    if application is None:
-        application = registration.new_draft(answers.get("language") or "da")
-        session[SESSION_KEY] = application.public_id
+def _save_and_continue(application, step, answers, form):
     try:
+        if application is None:
+            application = registration.new_draft(answers.get("language") or "da")
+            session[SESSION_KEY] = application.public_id
         application = registration.save_step(application, step, answers, channel=_channel())
     except registration.NotEditable:
         flash(_("Your application has already been sent, so it cannot be changed here."), "info")
         return redirect(url_for("status.start"))
+    except registration.StorageFull:
+        # Disk full: nothing was saved; the page comes back with what was typed, and sending again works.
+        form.form_errors.append(_("The service is busy right now") + ". "
+                                + _("Nothing you entered has been lost. Try again in a few minutes."))
+        return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
+                                **step_context(step, application, form)), 503
     if step == "contact" and not session.get("resume_shown"):
         session["resume_link"] = registration.issue_resume_link(application)
         session["resume_shown"] = True

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..forms.common import BaseForm
@@ -8,4 +8,10 @@ from ..forms.common import BaseForm
 class LoginForm(BaseForm):
     email = EmailField(_l("Email"), [DataRequired(_l("Enter your email address")), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired(_l("Enter your password")), Length(max=200)])
+    next = HiddenField()
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField(_l("Code"), [DataRequired(_l("Enter the 6-digit code from your authenticator app")),
+                                    Length(max=20)])
     next = HiddenField()

@@ -9,11 +9,13 @@ from ..access import public
 from ..security import keeps_input
 from ..clock import now_utc
 from ..services import users
-from .forms import LoginForm
+from . import totp
+from .forms import LoginForm, SecondFactorForm
 
 bp = Blueprint("auth", __name__)
-# GET/POST /login     sign in
-# POST     /logout    sign out everywhere
+# GET/POST /login       sign in
+# GET/POST /login/totp  an admin's second step: a code from an authenticator app (enrol on first use)
+# POST     /logout      sign out everywhere
 
 HOME_BY_ROLE = {"staff": "/review/", "admin": "/admin/", "caseworker": "/referrals/", "mentor": "/mentor/"}
 
@@ -51,8 +53,39 @@ def login():
             session.clear()                       # a fresh session at login
             login_user(user)
             session["started"] = session["seen"] = now_utc().timestamp()
+            if totp.required_for(user):
+                return redirect(url_for("auth.second_factor", next=safe_next(form.next.data)))
             return redirect(safe_next(form.next.data) or home_for(user))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/totp", methods=["GET", "POST"])
+@public
+@keeps_input
+def second_factor():
+    """An admin's second step after the password: a one-time code (on first use, set up the app)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    user = current_user._get_current_object()
+    if not totp.required_for(user) or totp.passed(user):
+        return redirect(safe_next(request.values.get("next")) or home_for(user))
+    enrolling = not totp.enrolled(user)
+    if enrolling:
+        totp.secret_for_enrolment(user)
+    form = SecondFactorForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if totp.verify(user, form.code.data, request.remote_addr or "-"):
+                totp.mark_passed(user)
+                return redirect(safe_next(form.next.data) or home_for(user))
+            form.code.errors.append(_("The code is not correct. Enter the newest code from your app."))
+        except totp.Throttled:
+            form.code.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+            status = 429
+    return render_template("auth/second_factor.html", form=form, enrolling=enrolling,
+                           secret=user.totp_secret if enrolling else None,
+                           uri=totp.provisioning_uri(user) if enrolling else None), status
 
 
 @bp.post("/logout")
@@ -63,5 +96,5 @@ def logout():
         users.logout(current_user)
         logout_user()
     session.clear()
-    flash(_("You are signed out."), "success")
+    flash(_("You are logged out."), "success")
     return redirect(url_for("public.index"))

@@ -43,6 +43,8 @@ def up(migrator, db):
         session_version = IntegerField(default=1)
         language = CharField(max_length=2, default='da')
         created_at = DateTimeField()
+        totp_secret = CharField(null=True)
+        totp_last_step = IntegerField(null=True)
         class Meta:
             database = db
             table_name = 'user'

@@ -1,4 +1,211 @@
-"""/review/: the staff review queue."""
-from flask import Blueprint
+"""/review/: the staff review queue, one application's file, decisions, notes and the CSV export."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..access import staff_only
+from ..apply.wiring import check_rows
+from ..clock import now_utc
+from ..eligibility import Assessment
+from ..htmx import is_htmx, page_or_fragment
+from ..models import Municipality, Programme
+from ..security import keeps_input
+from ..services import reviews
+from .forms import DECISION_FORMS, STATUS_LABELS, VERDICT_LABELS, NoteForm, QueueFilterForm
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+# GET       /review/                         the queue (htmx: only the results region)
+# GET       /review/export.csv               the current filter as CSV, streamed
+# GET       /review/<reference>              one application: answers, eligibility, duplicates, history, notes
+# POST      /review/<reference>/notes        add an internal note (htmx: only the notes)
+# GET/POST  /review/<reference>/<action>     confirm, then take | approve | reject | ask | withdraw
+
+EXPORT_HEADERS = (_l("Reference"), _l("Name"), _l("Email"), _l("Phone"), _l("Municipality code"),
+                  _l("Municipality"), _l("Submitted (UTC)"), _l("Source"), _l("Language"),
+                  _l("Eligibility check"), _l("Possible duplicate"), _l("Status"), _l("Programme"),
+                  _l("Reviewer"), _l("Decided (UTC)"))
+
+
+@bp.get("/")
+@staff_only
+def queue():
+    """The queue; htmx asks for the results region only, and the URL keeps the filters."""
+    form, filters = _filters()
+    result = reviews.queue(filters, current_user, page=request.args.get("page", 1, type=int) or 1)
+    context = dict(form=form, result=result, filters=filters, **_queue_links(filters))
+    if request.headers.get("HX-History-Restore-Request") == "true":
+        return render_template("review/queue.html", **context)     # htmx lost its snapshot: whole page
+    return page_or_fragment("review/queue.html", "review/_queue_results.html", **context)
+
+
+@bp.get("/export.csv")
+@staff_only
+def export():
+    """The applications of the current filter as CSV (UTF-8 with BOM, `;`), streamed row by row."""
+    _, filters = _filters()
+    user = current_user._get_current_object()         # the body is sent after the request has ended
+    reviews.start_export(filters, user)
+    chunks = reviews.export_rows(filters, user, [str(h) for h in EXPORT_HEADERS], _export_words())
+    # Not stream_with_context: it keeps this request's context pushed until the body is read, and a
+    # client that never reads it (or a test) then leaves it on the stack. The generator needs none.
+    response = Response(chunks, mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="applications-{now_utc():%Y%m%d-%H%M}.csv"')
+    return response
+
+
+@bp.get("/<reference>")
+@staff_only
+def application(reference):
+    """One application, as staff see it; every view is in the audit log."""
+    found = reviews.open_application(reference, current_user) or abort(404)
+    return _application_page(found, NoteForm(formdata=None))
+
+
+@bp.post("/<reference>/notes")
+@staff_only
+@keeps_input
+def add_note(reference):
+    """Add an internal note; htmx gets the notes region back, others the page."""
+    found = reviews.find(reference) or abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        reviews.add_note(found, current_user, form.body.data)
+        if not is_htmx():
+            flash(_("Note added."), "success")
+            return redirect(url_for("review.application", reference=reference, _anchor="notes"))
+        form = NoteForm(formdata=None)
+    if is_htmx():
+        return render_template("review/_notes.html", application=found, notes=reviews.notes_of(found),
+                               note_form=form)
+    return _application_page(reviews.open_application(reference, current_user), form)
+
+
+@bp.route("/<reference>/<action>", methods=["GET", "POST"])
+@staff_only
+@keeps_input
+def decide(reference, action):
+    """The confirmation step of a decision, and the decision itself."""
+    if action not in reviews.ACTIONS:
+        abort(404)
+    found = reviews.find(reference) or abort(404)
+    form = _decision_form(action, found)
+    if request.method == "GET" and not reviews.may(action, found, current_user):
+        flash(_not_allowed_message(action, found.status), "error")
+        return redirect(url_for("review.application", reference=reference))
+    if form.validate_on_submit():
+        try:
+            emailed = _apply(action, found, form)
+        except reviews.Conflict:
+            return _confirm_page(action, found, form, problem="conflict"), 409
+        except reviews.NotAllowed as refused:
+            return _confirm_page(action, found, form, problem=_not_allowed_message(action, refused.status)), 409
+        flash(_done_message(action, found, emailed), "success")
+        return redirect(url_for("review.application", reference=reference))
+    return _confirm_page(action, found, form)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _filters():
+    form = QueueFilterForm(request.args, programmes=Programme.select().order_by(Programme.start_date.desc()))
+    return form, form.filters()
+
+
+def _queue_links(filters):
+    args = filters.as_args()
+    return {
+        "page_url": lambda number: url_for("review.queue", **args, page=number),
+        "status_url": lambda status: url_for("review.queue", **reviews.with_status(filters, status).as_args()),
+        "export_url": url_for("review.export", **args),
+        "clear_url": url_for("review.queue"),
+    }
+
+
+def _export_words():
+    """Words for the codes in the CSV, in the reader's language (resolved now, not while streaming)."""
+    labels = {"status": STATUS_LABELS, "verdict": VERDICT_LABELS,
+              "source": {"self": _l("Applied themselves"), "referral": _l("Referred")},
+              "language": {"da": _l("Danish"), "en": _l("English")}}
+    return {column: {code: str(text) for code, text in table.items()} for column, table in labels.items()}
+
+
+def _municipality_names():
+    names = {m.code: m.name for m in Municipality.select(Municipality.code, Municipality.name)}
+    return lambda code: names.get(code, code)
+
+
+def _assessment(application):
+    try:
+        return Assessment.from_dict(application.eligibility) if application.eligibility else None
+    except ValueError:
+        return None
+
+
+def _application_page(application, note_form):
+    sections = [(title, [dict(row, change_url=None) for row in rows]) for title, rows in check_rows(application)]
+    changes, views = reviews.history(application)
+    return render_template(
+        "review/application.html", application=application, sections=sections,
+        assessment=_assessment(application), duplicates=reviews.possible_duplicates(application),
+        referral=reviews.referral_of(application), history=changes, views=views,
+        notes=reviews.notes_of(application), note_form=note_form,
+        actions=reviews.available_actions(application, current_user),
+        municipality_name=_municipality_names())
+
+
+def _decision_form(action, application):
+    kwargs = {"programmes": reviews.open_programmes()} if action == "approve" else {}
+    form = DECISION_FORMS[action](**kwargs)
+    if request.method == "GET":
+        form.version.data = application.version
+        if action == "approve" and application.programme_id:
+            form.programme.data = str(application.programme_id)
+    return form
+
+
+def _apply(action, application, form):
+    """Run the decision; returns whether the applicant was emailed."""
+    version, user = form.version.data, current_user._get_current_object()
+    if action == "take":
+        reviews.take(application, version, user)
+        return False
+    if action == "approve":
+        programme = Programme.get_or_none(Programme.id == int(form.programme.data)) or abort(400)
+        return reviews.approve(application, version, user, programme)[1]
+    if action == "reject":
+        return reviews.reject(application, version, user, form.code.data, form.message.data)[1]
+    if action == "ask":
+        return reviews.ask_for_info(application, version, user, form.message.data)[1]
+    return reviews.withdraw(application, version, user, form.reason.data)[1]
+
+
+def _confirm_page(action, application, form, problem=None):
+    return render_template("review/confirm.html", action=action, application=application, form=form,
+                           problem=problem)
+
+
+def _not_allowed_message(action, status):
+    text = _("This is not possible while the application is “%(status)s”.",
+             status=STATUS_LABELS.get(status, status))
+    if status == "submitted" and action in ("approve", "reject", "ask"):
+        text += " " + _("Take the application first.")
+    return text
+
+
+def _done_message(action, application, emailed):
+    messages = {
+        "take": _("The application is assigned to you and marked as in review."),
+        "approve": _("The application is approved."),
+        "reject": _("The application is rejected."),
+        "ask": _("The application is waiting for the applicant."),
+        "withdraw": _("The application is withdrawn."),
+    }
+    text = messages[action]
+    if action != "take":
+        text += " " + (_("We have emailed the applicant.") if emailed else
+                       _("The applicant has no email address, so tell them by phone: %(phone)s.",
+                         phone=application.phone or "–"))
+    return text

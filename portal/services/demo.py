@@ -2,6 +2,8 @@
 2016 cohort (25 mentees, 18 in a job, education or internship within six months)."""
 from datetime import date, datetime, timedelta
 
+import pyotp
+
 from ..db import database
 from ..models import (Application, Company, Meeting, MentorProfile, Milestone, Outcome, Pair, Programme,
                       ProgrammeSite, ProgrammeStart, RuleSetVersion, Site, SiteCatchment, User)
@@ -76,7 +78,10 @@ def seed(make_password) -> list[tuple[str, str, str]]:
         RuleSetVersion.create(programme=programme, version=1, rules=DEFAULT_RULES)
         for role, email, name, municipalities in ACCOUNTS:
             password = make_password()
-            users.create_user(email, name, role, password, municipalities)
+            user = users.create_user(email, name, role, password, municipalities)
+            if role == "admin":
+                # Pre-enrolled in the second factor: seed-demo prints the key for an authenticator app.
+                User.update(totp_secret=pyotp.random_base32(), totp_last_step=0).where(User.id == user.id).execute()
             created.append((role, email, password))
         staff = User.get(User.email == "staff@demo.mentorbro.dk")
         sites = list(programme.sites().order_by(Site.id))

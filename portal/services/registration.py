@@ -3,7 +3,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, url_for
-from peewee import IntegrityError
+from peewee import IntegrityError, OperationalError
 
 from .. import eligibility, mail
 from ..apply.steps import STEPS, first_unfinished
@@ -21,8 +21,30 @@ class NotEditable(Exception):
     """The application was submitted or decided and can no longer be changed."""
 
 
+class StorageFull(Exception):
+    """The database has no room left (disk full); nothing was saved."""
+
+
+def _is_full(error: BaseException | None) -> bool:
+    """SQLite: "database or disk is full"; PostgreSQL: "could not extend file ... No space left on device".
+
+    SQLite rolls a full transaction back itself, so peewee's own ROLLBACK then fails ("no transaction
+    is active") with the real cause as its context: look along the chain."""
+    while error is not None:
+        text = str(error).lower()
+        if "is full" in text or "no space left" in text:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def new_draft(language: str, source: str = "self") -> Application:
-    return Application.create(language=language if language in ("da", "en") else "da", source=source)
+    try:
+        return Application.create(language=language if language in ("da", "en") else "da", source=source)
+    except OperationalError as error:
+        if _is_full(error):
+            raise StorageFull() from error
+        raise
 
 
 def _columns_from(step: str, data: dict) -> dict:
@@ -46,13 +68,18 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
     columns = _columns_from(step, data)
     if step == "consent":
         columns["consent_channel"] = channel
-    with database.atomic():
-        changed = (Application.update(answers=answers, completed_steps=completed, updated_at=now_utc(),
-                                      version=Application.version + 1, **columns)
-                   .where((Application.id == application.id) & Application.status.in_(EDITABLE))
-                   .execute())
-        if not changed:
-            raise NotEditable(application.public_id)
+    try:
+        with database.atomic():
+            changed = (Application.update(answers=answers, completed_steps=completed, updated_at=now_utc(),
+                                          version=Application.version + 1, **columns)
+                       .where((Application.id == application.id) & Application.status.in_(EDITABLE))
+                       .execute())
+            if not changed:
+                raise NotEditable(application.public_id)
+    except OperationalError as error:      # the transaction was rolled back: nothing of the step is stored
+        if _is_full(error):
+            raise StorageFull(application.public_id) from error
+        raise
     return Application.get_by_id(application.id)
 
 

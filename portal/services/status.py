@@ -23,6 +23,9 @@ HISTORY_DETAILS = ("from_status", "to_status", "status", "verdict", "purpose", "
 PURPOSES = {"application.viewed": "assessment", "application.taken": "assessment",
             "application.note_added": "assessment"}
 ERASED = "[erased]"
+# Audit details that hold free text written about the person (a staff message to them, a withdrawal reason).
+FREE_TEXT_DETAILS = ("message", "reason")
+SEARCH_DETAIL = "q"           # the queue's search term, kept in an export's filters
 
 
 class NotAllowed(Exception):
@@ -204,15 +207,59 @@ def _history_entry(event: AuditEvent) -> dict:
     return entry
 
 
+def _identifiers(a: Application) -> list[str]:
+    """The strings that name the person, as they could appear in emails and audit details."""
+    return [value for value in (a.full_name, a.email, a.phone) if value and len(value) >= 3]
+
+
+def _names_person(search, identifiers: list[str]) -> bool:
+    """A staff search term that finds the person: part of their name, email or phone, or all of one."""
+    term = search.casefold().strip()
+    return len(term) >= 3 and any(term in i.casefold() or i.casefold() in term for i in identifiers)
+
+
+def _scrub(value, identifiers: list[str], free_text: bool):
+    """`value` with every string naming the person (and, for their own events, free text) erased."""
+    if isinstance(value, dict):
+        return {key: (ERASED if (free_text and key in FREE_TEXT_DETAILS and item is not None)
+                      or (key == SEARCH_DETAIL and isinstance(item, str) and _names_person(item, identifiers))
+                      else _scrub(item, identifiers, free_text)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, identifiers, free_text) for item in value]
+    if isinstance(value, str) and any(i.casefold() in value.casefold() for i in identifiers):
+        return ERASED
+    return value
+
+
+def _redact_audit(a: Application) -> None:
+    """Erase the person from audit details (a staff message or reason, a search term in an export's
+    filters); who did what and when stays. The database allows only this marked change (migration 0003)."""
+    identifiers = _identifiers(a)
+    where = (AuditEvent.object_id == a.public_id) | (AuditEvent.action == "applications.exported")
+    for identifier in identifiers:
+        where |= AuditEvent.details.contains(identifier)
+    for event in AuditEvent.select(AuditEvent.id, AuditEvent.object_id, AuditEvent.details).where(where):
+        details = event.details or {}
+        scrubbed = _scrub(details, identifiers, free_text=event.object_id == a.public_id)
+        if scrubbed != details:
+            AuditEvent.update(details={**scrubbed, "redacted": True}).where(AuditEvent.id == event.id).execute()
+
+
 def delete_personal_data(a: Application) -> None:
-    """Delete an application with its links and notes, and scrub the person from referrals and emails.
+    """Delete an application with its links and notes, and scrub the person from referrals, emails and
+    audit details.
 
     Call inside the caller's transaction, which also writes the audit event."""
     if a.email:
         # The address is the person's: every email to it is scrubbed, and unsent ones never go out.
         Outbox.update(recipient=ERASED, subject=ERASED, body="").where(Outbox.recipient == a.email).execute()
-        (Outbox.update(attempts=MAX_ATTEMPTS, last_error="erased", claimed_by=None, claimed_at=None)
-         .where((Outbox.recipient == ERASED) & Outbox.sent_at.is_null()).execute())
+    if a.reference:
+        # Emails to others about the person (a caseworker told of a decision) keep only their recipient.
+        (Outbox.update(subject=ERASED, body="")
+         .where(Outbox.subject.contains(a.reference) | Outbox.body.contains(a.reference)).execute())
+    (Outbox.update(attempts=MAX_ATTEMPTS, last_error="erased", claimed_by=None, claimed_at=None)
+     .where(((Outbox.recipient == ERASED) | (Outbox.subject == ERASED)) & Outbox.sent_at.is_null()).execute())
+    _redact_audit(a)
     # The caseworker's referral stays countable for the municipality, without the person in it.
     (Referral.update(full_name=ERASED, email=None, phone=None, note="", application=None)
      .where(Referral.application == a).execute())

@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from portal.models import OneTimeToken, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, pass_second_factor
 
 from .helpers import emailed_link, invite, text
 
@@ -36,6 +36,7 @@ def csrf_admin(make_app, make_user):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post("/login", data={"email": admin.email, "password": PASSWORD,
                                        "csrf_token": token}).status_code == 302
+    pass_second_factor(client, admin)
     client.user = admin
     return client
 

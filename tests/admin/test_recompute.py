@@ -1,6 +1,7 @@
 """Re-checking open applications after a rule change: advice only, counted, audited, in batches."""
 import pytest
 
+from tests.admin.versions import versions
 from portal.models import Application, AuditEvent, Company, Programme, RuleSetVersion, User
 from portal.services import registration, rulesets
 from tests.admin.conftest import errors, rules_data, text
@@ -55,7 +56,7 @@ def test_raising_the_language_minimum_changes_the_verdict_only_when_recomputed(a
     confirm = text(admin.get(f"/admin/programmes/{programme.id}/recompute?lang=en"))
     assert "Erhvervsmentor 2027 has 1 open application" in confirm and "version 2 of the rules" in confirm
     assert "a person still decides" in confirm
-    assert "Re-check open applications" in confirm and RuleSetVersion.select().count() == 2
+    assert "Re-check open applications" in confirm and versions().count() == 2
 
     response = recompute(admin, programme, 2)
     assert response.headers["Location"].endswith(f"/admin/programmes/{programme.id}/rules")

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.admin.versions import versions
 from portal.models import AuditEvent, Company, Programme, RuleSetVersion, SiteCatchment
 from portal.services import rules as rules_service
 from tests.admin.conftest import errors, rules_data, text
@@ -95,7 +96,7 @@ def test_saving_makes_a_new_version_and_keeps_the_old_one_unchanged(admin, progr
 def test_two_saves_give_versions_1_2_3_and_the_history_says_who_and_when(admin, programme):
     admin.post(url(programme), data=rules_data(programme, min_age="21"))
     admin.post(url(programme), data=rules_data(programme, min_isced="6"))
-    assert [v.version for v in RuleSetVersion.select().order_by(RuleSetVersion.version)] == [1, 2, 3]
+    assert [v.version for v in versions().order_by(RuleSetVersion.version)] == [1, 2, 3]
     assert rules_service.ruleset_for(programme).min_isced == 6
     assert rules_service.ruleset_for(programme).min_age == 21          # kept from version 2
     soup = BeautifulSoup(text(admin.get(url(programme))), "html.parser")
@@ -149,7 +150,7 @@ def test_a_site_may_be_left_without_municipalities(admin, programme):
 def test_saving_without_changes_makes_no_new_version(admin, programme):
     response = admin.post(url(programme), data=rules_data(programme))
     assert "Nothing was changed" in text(admin.get(response.headers["Location"]))
-    assert RuleSetVersion.select().count() == 1 and not saved_events()
+    assert versions().count() == 1 and not saved_events()
 
 
 def test_a_decimal_comma_is_accepted_and_shown_back_in_danish(admin, programme):
@@ -176,7 +177,7 @@ def test_a_save_based_on_an_old_version_is_refused_and_keeps_what_was_typed(admi
     response = admin.post(url(programme), data=stale)
     assert response.status_code == 200
     assert errors(response)[0].startswith("Another admin saved version 2 while you were editing")
-    assert RuleSetVersion.select().count() == 2 and rules_service.ruleset_for(programme).min_age == 18
+    assert versions().count() == 2 and rules_service.ruleset_for(programme).min_age == 18
     soup = BeautifulSoup(text(response), "html.parser")
     assert soup.select_one("#min_age")["value"] == "30"
     assert soup.select_one("#based_on")["value"] == "2"          # a second press saves, knowingly
@@ -210,7 +211,7 @@ def test_invalid_values_are_explained_and_nothing_is_saved(admin, programme, cha
     assert message in errors(response)
     assert text(response).count(message) == 2        # in the summary, and at the field
     assert "<title>Error:" in text(response)
-    assert RuleSetVersion.select().count() == 1 and rules_service.ruleset_for(programme).min_cefr == "B1"
+    assert versions().count() == 1 and rules_service.ruleset_for(programme).min_cefr == "B1"
     assert {site.id: catchment(site) for site in programme.sites()} == before
     assert not saved_events()
 
@@ -218,7 +219,7 @@ def test_invalid_values_are_explained_and_nothing_is_saved(admin, programme, cha
 def test_a_tampered_version_field_is_refused(admin, programme):
     response = admin.post(url(programme), data=rules_data(programme, based_on="x", min_cefr="C2"))
     assert errors(response) == ["The form was incomplete. Open the page again and save once more."]
-    assert RuleSetVersion.select().count() == 1
+    assert versions().count() == 1
 
 
 def test_an_unknown_municipality_is_refused_at_its_site(admin, programme):
@@ -244,7 +245,7 @@ def test_invalid_input_is_kept_in_the_form(admin, programme):
 
 def test_without_a_csrf_token_nothing_is_saved_and_the_input_is_kept(make_app):
     from portal.services import demo, users
-    from tests.conftest import PASSWORD
+    from tests.conftest import PASSWORD, pass_second_factor
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.test_request_context("/"):
         demo.seed(lambda: "a-demo-password-123")
@@ -253,12 +254,13 @@ def test_without_a_csrf_token_nothing_is_saved_and_the_input_is_kept(make_app):
     client = app.test_client()
     token = BeautifulSoup(text(client.get("/login")), "html.parser").select_one("input[name=csrf_token]")["value"]
     client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    pass_second_factor(client, user)
     response = client.post(url(programme), data=rules_data(programme, min_age="25"))
     assert response.status_code == 200
     assert any("The form had expired, so nothing was saved" in message for message in errors(response))
     soup = BeautifulSoup(text(response), "html.parser")
     assert soup.select_one("#min_age")["value"] == "25"
-    assert RuleSetVersion.select().count() == 1
+    assert versions().count() == 1
     # the re-rendered form carries a fresh token, so sending it again works
     fresh = soup.select_one(f'form[action="/admin/programmes/{programme.id}/rules"] input[name=csrf_token]')["value"]
     assert client.post(url(programme), data=rules_data(programme, min_age="25", csrf_token=fresh)).status_code == 302

@@ -1,0 +1,261 @@
+"""Load test over HTTP: the portal under gunicorn beside a bare Flask app, driven by wrk, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/load.py [--applications 100000] [--duration 10] [--connections 16]
+                                   [--backends sqlite,postgresql]
+
+1. A SQLite database with `flask --app wsgi seed-demo --applications N`, built once and kept in
+   instance/bench/ (delete it to rebuild).
+2. PostgreSQL: a throwaway server from Debian's binaries (tests/postgres/server.py, durable settings),
+   filled from that file with `copy-db`.
+3. Per backend: `gunicorn -c gunicorn.conf.py wsgi:app`, then wrk (Debian package) against: the start page,
+   a form step POST with a valid session and CSRF token, the review queue under three filters and one
+   application's page (signed in as staff); and the same gunicorn settings serving a bare Flask app that
+   returns a page of the start page's size. Prints requests/s, median and p95 latency, and the ratio of
+   the portal's requests/s to the bare app's.
+"""
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask import Flask  # noqa: E402
+
+# The reference: the same server settings, no database, no templates; a page as large as the start page.
+reference = Flask("reference")
+REFERENCE_PAGE = "<!doctype html><title>Reference</title>" + "<p>" + "x" * 5000 + "</p>"
+
+
+@reference.get("/")
+def reference_page():
+    return REFERENCE_PAGE
+
+
+WRK_SCRIPT = r"""
+wrk.method = os.getenv("WRK_METHOD") or "GET"
+local body = os.getenv("WRK_BODY")
+if body and body ~= "" then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+local cookie = os.getenv("WRK_COOKIE")
+if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, '
+    .. '"errors": %d, "bad_status": %d}\n', summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(95), e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def flask_cli(url, *args):
+    env = {**os.environ, "PORTAL_DATABASE_URL": url, "SECRET_KEY": "bench", "PORTAL_ENV": "development"}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def sqlite_database(count: int) -> str:
+    path = ROOT / "instance" / "bench" / f"bench-{count}.db"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        building = path.with_suffix(".building.db")
+        for leftover in path.parent.glob(building.name + "*"):
+            leftover.unlink()
+        log(f"seeding {count} applications into {path.relative_to(ROOT)} (once)…")
+        started = time.perf_counter()
+        flask_cli(f"sqlite:///{building}", "seed-demo", "--applications", str(count))
+        os.replace(building, path)
+        log(f"  seeded in {time.perf_counter() - started:.0f} s")
+    return f"sqlite:///{path}"
+
+
+class Server:
+    def __init__(self, app: str, env: dict, name: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--pythonpath", "bench", app],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log,
+            env={**os.environ, "PORTAL_BIND": f"127.0.0.1:{self.port}", "PORTAL_LOG_LEVEL": "warning", **env})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2).close()
+                return
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        raise SystemExit(f"{app} did not start; see {self.log.name}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url, data=None, cookie=""):
+    """(status, body, cookie) — the session cookie is carried by hand: production cookies are Secure."""
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode() if data else None,
+                                     headers={"Cookie": cookie} if cookie else {})
+    try:
+        response = opener.open(request, timeout=30)
+    except urllib.error.HTTPError as error:
+        response = error
+    with response:
+        body = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("session="):
+                cookie = header.split(";", 1)[0]
+        return response.status, body, cookie
+
+
+def csrf_of(html):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+ABOUT_YOU = {"full_name": "Bench Person", "birth_year": "1988", "language": "da"}
+
+
+def prepare(server_url, database_url):
+    """A staff session, an applicant session with a draft, and the URLs to drive."""
+    email, password = f"bench-{secrets.token_hex(4)}@example.org", secrets.token_urlsafe(16)
+    flask_cli(database_url, "create-user", email, "--role", "staff", "--password", password)
+    status, html, cookie = fetch(server_url + "/login")
+    status, _, staff = fetch(server_url + "/login", {"email": email, "password": password,
+                                                     "csrf_token": csrf_of(html)}, cookie)
+    assert status == 302, f"staff login failed ({status})"
+    status, html, cookie = fetch(server_url + "/apply/about-you")
+    form = {**ABOUT_YOU, "csrf_token": csrf_of(html)}
+    status, _, applicant = fetch(server_url + "/apply/about-you", form, cookie)
+    assert status == 302, f"first form step failed ({status})"
+    status, queue, _ = fetch(server_url + "/review/?status=submitted", cookie=staff)
+    reference_number = re.search(r"/review/(MB-[A-Z0-9]{4}-[A-Z0-9]{4})", queue).group(1)
+    return [
+        ("start page", "GET", "/", None, ""),
+        ("form step POST (about-you)", "POST", "/apply/about-you", urllib.parse.urlencode(form), applicant),
+        ("queue: status=submitted", "GET", "/review/?status=submitted", None, staff),
+        ("queue: municipality=101 + verdict", "GET", "/review/?municipality=101&verdict=likely_eligible", None, staff),
+        ("queue: search by name", "GET", "/review/?q=Hassan", None, staff),
+        ("application page", "GET", f"/review/{reference_number}", None, staff),
+    ]
+
+
+def wrk(url, method, body, cookie, args, script):
+    env = {**os.environ, "WRK_METHOD": method, "WRK_BODY": body or "", "WRK_COOKIE": cookie}
+    output = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s",
+                             "--timeout", "10s", "-s", script, url], env=env, capture_output=True, text=True,
+                            check=True).stdout
+    result = json.loads(re.search(r"^WRK (.*)$", output, re.M).group(1))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def check(server_url, method, path, body, cookie):
+    status, _, _ = fetch(server_url + path, dict(urllib.parse.parse_qsl(body)) if body else None, cookie)
+    assert status in (200, 302), f"{method} {path} answered {status}"
+
+
+def run_backend(name, database_url, args, script):
+    env = {"PORTAL_DATABASE_URL": database_url, "SECRET_KEY": "bench-" + secrets.token_hex(8),
+           "PORTAL_ENV": "production", "PORTAL_MAIL_SEND_AFTER_REQUEST": "false"}
+    portal = Server("wsgi:app", env, f"portal-{name}")
+    try:
+        scenarios = prepare(portal.url, database_url)
+        rows = []
+        for label, method, path, body, cookie in scenarios:
+            check(portal.url, method, path, body, cookie)
+            rows.append((label, wrk(portal.url + path, method, body, cookie, args, script)))
+            log(f"  {name}: {label}: {rows[-1][1]['rps']:.0f} req/s")
+    finally:
+        portal.stop()
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(WRK_SCRIPT)
+
+    reference_server = Server("load:reference", {"SECRET_KEY": "bench"}, "reference")
+    try:
+        base = wrk(reference_server.url + "/", "GET", None, "", args, str(script))
+    finally:
+        reference_server.stop()
+    log(f"bare Flask: {base['rps']:.0f} req/s")
+
+    sqlite_url = sqlite_database(args.applications)
+    results = {}
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            results["SQLite"] = run_backend("sqlite", sqlite_url, args, str(script))
+        elif backend == "postgresql":
+            from tests.postgres.server import PostgresServer, find_bindir
+            server = PostgresServer(find_bindir(), durable=True).start()
+            try:
+                server.create_database("bench")
+                log("copying the SQLite database into PostgreSQL (copy-db)…")
+                flask_cli(sqlite_url, "copy-db", "--to", server.url("bench"))
+                results["PostgreSQL"] = run_backend("postgresql", server.url("bench"), args, str(script))
+            finally:
+                server.stop()
+    script.unlink()
+
+    print(f"\n{args.applications} applications; gunicorn -c gunicorn.conf.py ({os.cpu_count()} cores: "
+          f"{os.cpu_count() * 2 + 1} workers x 4 threads); wrk -t{args.threads} -c{args.connections} "
+          f"-d{args.duration}s on the same machine.\n")
+    print("| backend | request | requests/s | median ms | p95 ms | ratio to bare Flask | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| — | bare Flask, same page size | {base['rps']:.0f} | {base['p50_us'] / 1000:.1f} | "
+          f"{base['p95_us'] / 1000:.1f} | 1.00 | {base['errors'] + base['bad_status']} |")
+    for backend, rows in results.items():
+        for label, r in rows:
+            print(f"| {backend} | {label} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p95_us'] / 1000:.1f} | "
+                  f"{r['rps'] / base['rps']:.2f} | {r['errors'] + r['bad_status']} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The admins' second factor: a time-based one-time code (TOTP, RFC 6238) after the password.
+
+A code works once (the last used time step is kept), failures are throttled like passwords, and the
+session remembers a passed check only for this user's current session version."""
+from datetime import datetime, timezone
+
+import pyotp
+from flask import current_app, session
+
+from ..clock import now_utc
+from ..db import database
+from ..models import LoginAttempt, User
+from ..services import audit
+
+SESSION_FLAG = "second_factor"
+ISSUER = "Mentorbro"
+ROLES_WITH_SECOND_FACTOR = frozenset({"admin"})
+
+
+class Throttled(Exception):
+    """Too many wrong codes for this account."""
+
+
+def required_for(user) -> bool:
+    return user.role in ROLES_WITH_SECOND_FACTOR
+
+
+def passed(user) -> bool:
+    """Whether this session has passed the second factor for this user and session version."""
+    return session.get(SESSION_FLAG) == user.get_id()
+
+
+def mark_passed(user) -> None:
+    session[SESSION_FLAG] = user.get_id()
+
+
+def enrolled(user) -> bool:
+    """A secret the user has confirmed with a code (or was given pre-enrolled)."""
+    return bool(user.totp_secret) and user.totp_last_step is not None
+
+
+def secret_for_enrolment(user) -> str:
+    """The secret to show while enrolling: created on first use and kept until it is confirmed."""
+    if not user.totp_secret:
+        secret = pyotp.random_base32()
+        User.update(totp_secret=secret, totp_last_step=None).where(
+            (User.id == user.id) & User.totp_secret.is_null()).execute()
+        user.totp_secret = User.get_by_id(user.id).totp_secret
+    return user.totp_secret
+
+
+def provisioning_uri(user) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def _key(user) -> str:
+    return f"totp:{user.id}"
+
+
+def _recent_failures(user) -> int:
+    window = current_app.config["LOGIN_THROTTLE_WINDOW"]
+    return (LoginAttempt.select()
+            .where((LoginAttempt.email == _key(user)) & (LoginAttempt.at > now_utc() - window)
+                   & ~LoginAttempt.succeeded).count())
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step (now, or one either side for clock drift) whose code this is."""
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(datetime.now(timezone.utc))
+    for step in (current, current - 1, current + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def verify(user, code: str, address: str) -> bool:
+    """Check a code; True at most once per time step. Raises Throttled after too many failures."""
+    if _recent_failures(user) >= current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        raise Throttled()
+    code = "".join((code or "").split())
+    step = _matching_step(user.totp_secret, code) if user.totp_secret and code.isdigit() and len(code) == 6 else None
+    with database.atomic():
+        ok = step is not None and bool(
+            User.update(totp_last_step=step)
+            .where((User.id == user.id) & (User.totp_last_step.is_null() | (User.totp_last_step < step)))
+            .execute())
+        LoginAttempt.create(email=_key(user), address=address, succeeded=ok)
+        audit.record(user, "user.second_factor" if ok else "user.second_factor_failed", user)
+    if ok:
+        user.totp_last_step = step
+    return ok

@@ -1,0 +1,444 @@
+"""Staff review: the queue and its filters, one application's file, decisions, notes and export.
+
+Every decision is one conditional UPDATE (expected status and the version the reviewer saw), the
+audit row and the emails, in one transaction: two reviewers acting at once can never both win."""
+import csv
+import io
+import math
+import re
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from peewee import JOIN, Case, fn
+
+from .. import mail
+from ..clock import now_utc
+from ..db import database
+from ..models import (Application, AuditEvent, Municipality, Note, Programme, Referral, User)
+from . import audit, tokens
+from .registration import absolute_url
+
+PAGE_SIZE = 50
+QUEUE_STATUSES = ("submitted", "in_review", "needs_info", "approved", "rejected", "withdrawn",
+                  "matched", "active", "completed")
+VERDICTS = ("likely_eligible", "needs_review", "likely_not_eligible")
+SORTS = ("newest", "oldest", "name", "name_desc")
+REJECTION_CODES = ("residence", "qualification", "language", "catchment", "age", "capacity",
+                   "duplicate", "other")
+INFO_LINK_LIFETIME = timedelta(days=30)
+SEARCH_MAX = 100
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "take": (("submitted", "in_review"), "in_review"),
+    "approve": (("in_review",), "approved"),
+    "reject": (("in_review",), "rejected"),
+    "ask": (("in_review",), "needs_info"),
+    "withdraw": (("submitted", "in_review", "needs_info"), "withdrawn"),
+}
+ACTIONS = tuple(TRANSITIONS)
+
+
+class ReviewError(Exception):
+    """A decision that could not be applied; nothing was changed."""
+
+
+class Conflict(ReviewError):
+    """Someone changed the application after the reviewer loaded it."""
+
+
+class NotAllowed(ReviewError):
+    """The action does not apply to the application's current status."""
+
+    def __init__(self, action, status):
+        super().__init__(f"{action} is not allowed from {status}")
+        self.action, self.status = action, status
+
+
+# ---------------------------------------------------------------- the queue
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue shows; empty values mean "any"."""
+    status: str | None = None
+    verdict: str | None = None
+    programme: int | None = None
+    municipality: str | None = None
+    source: str | None = None
+    language: str | None = None
+    duplicate: bool | None = None
+    assigned: str | None = None            # "me" or "nobody"
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    search: str | None = None
+    sort: str = "newest"
+
+    def as_args(self) -> dict:
+        """The filter as URL query arguments (for links, the export and the audit log)."""
+        names = {"search": "q", "submitted_from": "from", "submitted_to": "to"}
+        args = {}
+        for key, value in asdict(self).items():
+            if value is None or value == "" or (key == "sort" and value == "newest"):
+                continue
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            args[names.get(key, key)] = value.isoformat() if isinstance(value, date) else str(value)
+        return args
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list
+    total: int
+    counts: dict            # status -> count, under every filter except status
+    page: int
+    pages: int
+    filters: QueueFilter
+
+
+def _conditions(f: QueueFilter, user, with_status=True) -> list:
+    """The WHERE terms for a filter. Drafts have no submitted_at, so they never show."""
+    a = Application
+    terms = [a.submitted_at.is_null(False)]
+    if with_status and f.status:
+        terms.append(a.status == f.status)
+    for column, value in ((a.verdict, f.verdict), (a.programme, f.programme),
+                          (a.municipality, f.municipality), (a.source, f.source),
+                          (a.language, f.language), (a.possible_duplicate, f.duplicate)):
+        if value is not None and value != "":
+            terms.append(column == value)
+    if f.assigned == "me" and user is not None:
+        terms.append(a.assigned_to == user.id)
+    elif f.assigned == "nobody":
+        terms.append(a.assigned_to.is_null())
+    if f.submitted_from:
+        terms.append(a.submitted_at >= datetime.combine(f.submitted_from, time.min))
+    if f.submitted_to:
+        terms.append(a.submitted_at < datetime.combine(f.submitted_to + timedelta(days=1), time.min))
+    term = (f.search or "").strip()[:SEARCH_MAX]
+    if term:
+        # A subquery that reads one narrow index (name, email, reference) instead of the table.
+        matching = Application.select(Application.id).where(_matches(term))
+        terms.append(a.id.in_(matching))
+    return terms
+
+
+_REFERENCE_LIKE = re.compile(r"MB-[A-Z0-9-]*|[A-Z0-9]{4}-[A-Z0-9]{0,4}", re.IGNORECASE)
+_NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_ '.-]*(?:[ '.-]+[^\W\d_]*)*")
+
+
+def _matches(term: str):
+    """The columns a search term is compared with: fewer comparisons keep a search quick."""
+    a = Application
+    if "@" in term:
+        return a.email.contains(term)
+    if _REFERENCE_LIKE.fullmatch(term):
+        return a.reference.contains(term) | a.full_name.contains(term)     # "Jean-Paul" looks like one
+    if _NAME_LIKE.fullmatch(term):
+        return a.full_name.contains(term)
+    return a.full_name.contains(term) | a.email.contains(term) | a.reference.contains(term)
+
+
+def _order(sort: str) -> list:
+    """The sort, with ties broken in the order of the queue's indexes (submitted_at, status, id), so
+    that a page is read straight off an index without sorting."""
+    a = Application
+    columns = {"oldest": [a.submitted_at], "name": [a.full_name, a.submitted_at],
+               "name_desc": [a.full_name, a.submitted_at]}.get(sort, [a.submitted_at])
+    descending = sort in ("newest", "name_desc") or sort not in SORTS
+    return [c.desc() if descending else c.asc() for c in (*columns, a.status, a.id)]
+
+
+def status_counts(f: QueueFilter, user) -> dict:
+    """How many applications each status tab holds under the other filters."""
+    a = Application
+    conditions = _conditions(f, user, with_status=False)
+    if replace(f, status=None, sort="newest") == QueueFilter():
+        # No filter: GROUP BY reads the (status, submitted_at) index in order.
+        query = a.select(a.status, fn.COUNT(a.id)).where(*conditions).group_by(a.status)
+        return {status: count for status, count in query.tuples()}
+    # A filter: one pass over that filter's index; a GROUP BY here tempts the planner into the
+    # status index and a table lookup per row.
+    sums = [fn.SUM(Case(None, [(a.status == status, 1)], 0)) for status in QUEUE_STATUSES]
+    row = a.select(*sums).where(*conditions).tuples().get()
+    return {status: int(count or 0) for status, count in zip(QUEUE_STATUSES, row)}
+
+
+def queue(f: QueueFilter, user, page: int = 1) -> QueuePage:
+    """One page of the queue: ids from the indexes first, then only those rows with their joins."""
+    counts = status_counts(f, user)
+    total = counts.get(f.status, 0) if f.status else sum(counts.values())
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    ids = [row_id for (row_id,) in Application.select(Application.id).where(*_conditions(f, user))
+           .order_by(*_order(f.sort)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).tuples()]
+    rows = []
+    if ids:
+        reviewer = User.alias()
+        a = Application
+        query = (a.select(a.id, a.public_id, a.reference, a.full_name, a.email, a.status, a.source,
+                          a.language, a.verdict, a.possible_duplicate, a.submitted_at, a.municipality,
+                          a.assigned_to, Municipality.code, Municipality.name, reviewer.id, reviewer.name)
+                 .join(Municipality, JOIN.LEFT_OUTER, on=(a.municipality == Municipality.code))
+                 .switch(a).join(reviewer, JOIN.LEFT_OUTER, on=(a.assigned_to == reviewer.id),
+                                 attr="assigned_to")
+                 .where(a.id.in_(ids)))
+        by_id = {row.id: row for row in query}
+        rows = [by_id[i] for i in ids if i in by_id]
+    return QueuePage(rows=rows, total=total, counts=counts, page=page, pages=pages, filters=f)
+
+
+# ---------------------------------------------------------------- export
+
+EXPORT_COLUMNS = ("reference", "full_name", "email", "phone", "municipality_code", "municipality",
+                  "submitted_at", "source", "language", "verdict", "possible_duplicate", "status",
+                  "programme", "assigned_to", "decided_at")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that Excel will not run as a formula (OWASP: prefix with an apostrophe)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def start_export(f: QueueFilter, user) -> int:
+    """Record the export in the audit log (before any row leaves); returns how many rows it has."""
+    with database.atomic():
+        counts = status_counts(f, user)
+        total = counts.get(f.status, 0) if f.status else sum(counts.values())
+        audit.record(user, "applications.exported", None, object_type="application",
+                     filters=f.as_args(), rows=total)
+    return total
+
+
+def export_rows(f: QueueFilter, user, header: list[str], labels: dict | None = None, chunk_rows: int = 500):
+    """The CSV as text chunks: UTF-8 BOM and `;` for Danish Excel; rows are streamed, never all held.
+
+    Needs no request context (the view passes the words it needs), so a response that is never read
+    leaves nothing behind. `labels` maps a column name of EXPORT_COLUMNS to {code: words}, so staff read words, not codes."""
+    words = {EXPORT_COLUMNS.index(name): table for name, table in (labels or {}).items()}
+    a, reviewer = Application, User.alias()
+    query = (a.select(a.reference, a.full_name, a.email, a.phone, a.municipality, Municipality.name,
+                      a.submitted_at, a.source, a.language, a.verdict, a.possible_duplicate, a.status,
+                      Programme.name, reviewer.name, a.decided_at)
+             .join(Municipality, JOIN.LEFT_OUTER, on=(a.municipality == Municipality.code))
+             .switch(a).join(Programme, JOIN.LEFT_OUTER, on=(a.programme == Programme.id))
+             .switch(a).join(reviewer, JOIN.LEFT_OUTER, on=(a.assigned_to == reviewer.id))
+             .where(*_conditions(f, user)).order_by(*_order(f.sort)).tuples())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    # The body is sent after the request has ended (and closed its connection): open our own.
+    opened_here = database.is_closed()
+    if opened_here:
+        database.connect()
+    try:
+        for count, row in enumerate(query.iterator(), 1):
+            writer.writerow([safe_cell(words[i].get(value, value) if i in words else value)
+                             for i, value in enumerate(row)])
+            if count % chunk_rows == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue()
+    finally:
+        if opened_here and not database.is_closed():
+            database.close()
+
+
+# ---------------------------------------------------------------- one application
+
+def find(reference: str) -> Application | None:
+    """A submitted application by its reference (drafts are not staff business)."""
+    if not reference or len(reference) > 32:
+        return None
+    return Application.get_or_none((Application.reference == reference) & Application.submitted_at.is_null(False))
+
+
+def open_application(reference: str, user) -> Application | None:
+    """The application for its page; the view is written to the audit log."""
+    application = find(reference)
+    if application is not None:
+        with database.atomic():
+            audit.record(user, "application.viewed", application, status=application.status)
+    return application
+
+
+def possible_duplicates(application: Application) -> list:
+    """Other submitted applications with the same email, or the same name and birth year."""
+    a = Application
+    same = None
+    if application.email:
+        same = a.email == application.email
+    if application.full_name and application.birth_year:
+        by_name = (a.full_name == application.full_name) & (a.birth_year == application.birth_year)
+        same = by_name if same is None else (same | by_name)
+    if same is None:
+        return []
+    return list(a.select(a.id, a.reference, a.full_name, a.status, a.submitted_at)
+                .where(same & (a.id != application.id) & a.submitted_at.is_null(False))
+                .order_by(a.submitted_at.desc()).limit(20))
+
+
+def referral_of(application: Application) -> Referral | None:
+    return (Referral.select(Referral, User).join(User, on=(Referral.caseworker == User.id))
+            .where(Referral.application == application.id).first())
+
+
+def history(application: Application) -> tuple[list, list]:
+    """The application's audit events, oldest first: (changes and notes, page views)."""
+    events = list(AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+                  .where((AuditEvent.object_type == "application")
+                         & (AuditEvent.object_id == application.public_id))
+                  .order_by(AuditEvent.at, AuditEvent.id))
+    views = [e for e in events if e.action == "application.viewed"]
+    return [e for e in events if e.action != "application.viewed"], views[-20:][::-1]
+
+
+def notes_of(application: Application) -> list:
+    return list(Note.select(Note, User).join(User, on=(Note.author == User.id))
+                .where(Note.application == application.id).order_by(Note.created_at.desc(), Note.id.desc()))
+
+
+def add_note(application: Application, user, body: str) -> Note:
+    """An internal note; the body is kept in the note, the audit row says only that one was added."""
+    with database.atomic():
+        note = Note.create(application=application.id, author=user, body=body)
+        audit.record(user, "application.note_added", application, note_id=note.id)
+    return note
+
+
+def may(action: str, application: Application, user) -> bool:
+    """Whether `action` applies to the application as it is now."""
+    allowed, _ = TRANSITIONS[action]
+    if application.status not in allowed:
+        return False
+    if action == "take" and application.status == "in_review":
+        return application.assigned_to_id != user.id
+    return True
+
+
+def available_actions(application: Application, user) -> list[str]:
+    return [action for action in ACTIONS if may(action, application, user)]
+
+
+def open_programmes():
+    return list(Programme.select().order_by(Programme.open_for_applications.desc(),
+                                            Programme.start_date.desc(), Programme.id.desc()))
+
+
+# ---------------------------------------------------------------- decisions
+
+def _transition(application: Application, seen_version: int, user, action: str, **columns) -> Application:
+    """The conditional update every decision rests on; call inside a transaction."""
+    allowed, target = TRANSITIONS[action]
+    a = Application
+    where = (a.id == application.id) & a.status.in_(allowed) & (a.version == seen_version)
+    if action == "take":
+        where &= (a.status == "submitted") | a.assigned_to.is_null() | (a.assigned_to != user.id)
+    changed = (a.update(status=target, version=a.version + 1, updated_at=now_utc(), **columns)
+               .where(where).execute())
+    if not changed:
+        current = Application.get_by_id(application.id)
+        if current.version != seen_version:
+            raise Conflict(application.reference)
+        raise NotAllowed(action, current.status)
+    return Application.get_by_id(application.id)
+
+
+def _record(user, action, before: Application, after: Application, **details):
+    audit.record(user, f"application.{action}", after, from_status=before.status, to_status=after.status,
+                 **details)
+
+
+def _tell_caseworker(application: Application):
+    """Referred applications: the caseworker hears the outcome (status only, never the reasons)."""
+    referral = referral_of(application)
+    if referral is None or not referral.caseworker.email or not referral.caseworker.active:
+        return
+    mail.queue(referral.caseworker.email, "decision_referral_update", referral.caseworker.language,
+               name=application.full_name, reference=application.reference, status=application.status,
+               portal_url=current_app.config["BASE_URL"])
+
+
+def _tell_applicant(application: Application, template: str, **context) -> bool:
+    if not application.email:
+        return False
+    mail.queue(application.email, template, application.language, name=application.full_name,
+               reference=application.reference, **context)
+    return True
+
+
+def take(application: Application, seen_version: int, user) -> Application:
+    """Assign the application to `user` and mark it in review."""
+    with database.atomic():
+        after = _transition(application, seen_version, user, "take", assigned_to=user.id)
+        _record(user, "taken", application, after,
+                previous_assignee=application.assigned_to_id)
+    return after
+
+
+def approve(application: Application, seen_version: int, user, programme: Programme) -> tuple[Application, bool]:
+    """Approve for a programme; returns the application and whether the applicant was emailed."""
+    with database.atomic():
+        after = _transition(application, seen_version, user, "approve", programme=programme.id,
+                            decided_by=user.id, decided_at=now_utc(), decision_code=None,
+                            decision_reason="approved")
+        _record(user, "approved", application, after, programme=programme.id)
+        emailed = _tell_applicant(after, "decision_approved", programme=programme.name,
+                                  start_date=programme.start_date, status_url=absolute_url("status.start"))
+        _tell_caseworker(after)
+    return after, emailed
+
+
+def reject(application: Application, seen_version: int, user, code: str, message: str | None) -> tuple[Application, bool]:
+    """Reject with a reason from the list; `message`, if given, goes to the applicant too."""
+    if code not in REJECTION_CODES:
+        raise ValueError(code)
+    with database.atomic():
+        after = _transition(application, seen_version, user, "reject", decided_by=user.id,
+                            decided_at=now_utc(), decision_code=code, decision_reason=message or code)
+        _record(user, "rejected", application, after, code=code, message=message or None)
+        emailed = _tell_applicant(after, "decision_rejected", code=code, message=message or None,
+                                  status_url=absolute_url("status.start"))
+        _tell_caseworker(after)
+    return after, emailed
+
+
+def ask_for_info(application: Application, seen_version: int, user, message: str) -> tuple[Application, bool]:
+    """Send the application back with a question and a link that opens it for changes for 30 days."""
+    with database.atomic():
+        after = _transition(application, seen_version, user, "ask")
+        _record(user, "info_requested", application, after, message=message)
+        emailed = False
+        if after.email:
+            plain = tokens.issue("resume", INFO_LINK_LIFETIME, application=after)
+            emailed = _tell_applicant(after, "decision_needs_info", message=message,
+                                      link=absolute_url("apply.resume", token=plain),
+                                      days=INFO_LINK_LIFETIME.days)
+    return after, emailed
+
+
+def withdraw(application: Application, seen_version: int, user, reason: str | None) -> tuple[Application, bool]:
+    """Withdraw (usually at the applicant's request); the reason stays in the history."""
+    with database.atomic():
+        after = _transition(application, seen_version, user, "withdraw")
+        _record(user, "withdrawn", application, after, reason=reason or None)
+        emailed = _tell_applicant(after, "decision_withdrawn", status_url=absolute_url("status.start"))
+    return after, emailed
+
+
+def with_status(f: QueueFilter, status: str | None) -> QueueFilter:
+    return replace(f, status=status)

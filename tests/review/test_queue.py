@@ -1,0 +1,162 @@
+"""The queue: every filter, the search, sorting, pagination, htmx fragments, and no drafts."""
+from datetime import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from portal.models import Application, Programme
+from tests.review.helpers import make_application, seeded
+
+
+def refs(response):
+    """The references in the queue table, in order."""
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return [th.get_text(strip=True) for th in soup.select("table tbody th[scope=row]")]
+
+
+@pytest.fixture
+def staff(login_as):
+    return login_as("staff")
+
+
+def test_the_queue_lists_submitted_applications_with_their_columns_and_never_drafts(staff):
+    make_application(reference="MB-AAAA-0001", full_name="Amal Hassan", verdict="needs_review",
+                     possible_duplicate=True, source="referral", language="da")
+    Application.create(status="draft", full_name="Draft Person")
+    response = staff.get("/review/?lang=en")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and refs(response) == ["MB-AAAA-0001"]
+    soup = BeautifulSoup(html, "html.parser")
+    row = soup.select_one("table tbody tr")
+    cells = [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])]
+    assert cells[1:3] == ["Amal Hassan", "Københavns Kommune"]
+    assert "Referred" in cells and "Danish" in cells and "Needs review" in cells
+    assert "Possible duplicate" in cells and "Submitted" in cells
+    assert "Draft Person" not in html
+    assert soup.select_one("table caption").get_text(strip=True)
+    assert all(th.get("scope") == "col" for th in soup.select("table thead th"))
+    assert soup.select_one("label[for=q]") and soup.select_one("label[for=status]")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("status=in_review", {"in"}),
+    ("verdict=likely_not_eligible", {"verdict"}),
+    ("municipality=751", {"aarhus"}),
+    ("source=referral", {"referral"}),
+    ("language=da", {"danish"}),
+    ("duplicate=yes", {"dup"}),
+    ("duplicate=no", {"in", "verdict", "aarhus", "referral", "danish", "plain", "old", "programme"}),
+    ("from=2025-01-01&to=2025-01-31", {"old"}),
+    ("to=2025-12-31", {"old"}),
+    ("from=2026-01-01", {"in", "verdict", "aarhus", "referral", "danish", "dup", "plain", "programme"}),
+])
+def test_each_filter_narrows_the_queue(staff, query, expected):
+    other = Programme.create(name="Erhvervsmentor 2030", start_date=datetime(2030, 1, 1))
+    rows = {"in": dict(status="in_review"), "verdict": dict(verdict="likely_not_eligible"),
+            "aarhus": dict(municipality="751"), "referral": dict(source="referral"),
+            "danish": dict(language="da"), "dup": dict(possible_duplicate=True), "plain": {},
+            "old": dict(submitted_at=datetime(2025, 1, 15)), "programme": dict(programme=other)}
+    made = {key: make_application(full_name=key, **values).reference for key, values in rows.items()}
+    assert set(refs(staff.get(f"/review/?{query}"))) == {made[k] for k in expected}
+    assert set(refs(staff.get(f"/review/?programme={other.id}"))) == {made["programme"]}
+
+
+def test_assigned_filter_shows_mine_and_unassigned(staff, make_user):
+    colleague = make_user("staff")
+    mine = make_application(status="in_review", assigned_to=staff.user)
+    theirs = make_application(status="in_review", assigned_to=colleague)
+    nobody = make_application()
+    assert refs(staff.get("/review/?assigned=me")) == [mine.reference]
+    assert refs(staff.get("/review/?assigned=nobody")) == [nobody.reference]
+    assert len(refs(staff.get("/review/"))) == 3 and theirs.reference in refs(staff.get("/review/"))
+
+
+@pytest.mark.parametrize("term", ["hassan", "Amal", "MB-FIND", "find-me", "amal.h@", "AMAL.H@EXAMPLE"])
+def test_search_finds_by_name_reference_or_email(staff, term):
+    wanted = make_application(full_name="Amal Hassan", reference="MB-FIND-ME22", email="amal.h@example.org")
+    make_application(full_name="Yonas Tesfay", email="yonas@example.org")
+    assert refs(staff.get("/review/", query_string={"q": term})) == [wanted.reference]
+
+
+def test_search_treats_wildcards_as_text_and_shows_an_empty_result_calmly(staff):
+    make_application(full_name="Amal Hassan")
+    for term in ("%", "_", "a%n"):
+        response = staff.get("/review/", query_string={"q": term, "lang": "en"})
+        assert refs(response) == [] and "No applications match these filters." in response.get_data(as_text=True)
+
+
+def test_sorting_by_date_and_by_name(staff):
+    b = make_application(full_name="Bashir", submitted_at=datetime(2026, 3, 1))
+    a = make_application(full_name="Amal", submitted_at=datetime(2026, 1, 1))
+    c = make_application(full_name="Clara", submitted_at=datetime(2026, 2, 1))
+    assert refs(staff.get("/review/")) == [b.reference, c.reference, a.reference]
+    assert refs(staff.get("/review/?sort=oldest")) == [a.reference, c.reference, b.reference]
+    assert refs(staff.get("/review/?sort=name")) == [a.reference, b.reference, c.reference]
+    assert refs(staff.get("/review/?sort=name_desc")) == [c.reference, b.reference, a.reference]
+
+
+def test_pagination_edges(staff):
+    made = [make_application(submitted_at=datetime(2026, 1, 1, 0, 0) .replace(minute=i % 60, hour=i // 60))
+            for i in range(101)]
+    newest_first = [m.reference for m in reversed(made)]
+    assert refs(staff.get("/review/")) == newest_first[:50]
+    assert refs(staff.get("/review/?page=2")) == newest_first[50:100]
+    assert refs(staff.get("/review/?page=3")) == newest_first[100:]          # one row on the last page
+    assert refs(staff.get("/review/?page=4")) == newest_first[100:]          # past the end: the last page
+    assert refs(staff.get("/review/?page=0")) == newest_first[:50]
+    assert refs(staff.get("/review/?page=-3")) == newest_first[:50]
+    assert refs(staff.get("/review/?page=abc")) == newest_first[:50]
+    html = staff.get("/review/?page=2&status=submitted&lang=en").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    links = [a["href"] for a in soup.select("nav.pagination a")]
+    assert any("page=3" in link and "status=submitted" in link for link in links)  # the filter is kept
+    assert soup.select_one("[aria-current=page]")
+    assert "Applications 51–100 of 101" in html
+
+
+def test_exactly_one_page_has_no_pagination(staff):
+    for _ in range(50):
+        make_application()
+    response = staff.get("/review/")
+    assert len(refs(response)) == 50 and "pagination" not in response.get_data(as_text=True)
+
+
+def test_status_counts_follow_the_other_filters(staff):
+    make_application(status="submitted", language="da")
+    make_application(status="submitted", language="en")
+    make_application(status="rejected", decided_by=staff.user, decision_reason="x", language="da")
+    html = staff.get("/review/?language=da&lang=en").get_data(as_text=True)
+    assert "All (2)" in html and "Submitted (1)" in html and "Rejected (1)" in html and "Approved (0)" in html
+    soup = BeautifulSoup(html, "html.parser")
+    tab = soup.find("a", string=lambda s: s and s.startswith("Rejected ("))
+    assert "status=rejected" in tab["href"] and "language=da" in tab["href"]
+
+
+def test_invalid_filter_values_are_ignored(staff):
+    made = make_application()
+    response = staff.get("/review/?status=bogus&verdict=x&programme=abc&municipality=999&from=notadate&sort=zzz")
+    assert response.status_code == 200 and refs(response) == [made.reference]
+
+
+def test_htmx_gets_only_the_results_and_the_url_is_the_filter(staff):
+    make_application(full_name="Amal Hassan", language="da")
+    response = staff.get("/review/?language=da", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "Amal Hassan" in html and 'hx-swap-oob="true"' in html
+    assert "HX-Request" in response.headers["Vary"]
+    page = staff.get("/review/?language=da").get_data(as_text=True)
+    soup = BeautifulSoup(page, "html.parser")
+    form = soup.select_one("form[role=search]")
+    assert form["method"] == "get" and form["hx-get"] == "/review/" and form["hx-push-url"] == "true"
+    assert form["hx-target"] == "#queue-results" and "change" in form["hx-trigger"]
+    assert "keyup changed delay:400ms" in soup.select_one("#q")["hx-trigger"]
+    assert soup.select_one("#language option[selected]")["value"] == "da"   # the form shows the filter
+    restored = staff.get("/review/?language=da", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restored.get_data(as_text=True)
+
+
+def test_queue_works_in_danish_and_english(app, staff):
+    seeded(app)
+    make_application(full_name="Amal Hassan")
+    assert "Applications" in staff.get("/review/?lang=en").get_data(as_text=True)
+    assert staff.get("/review/?lang=da").status_code == 200

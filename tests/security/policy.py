@@ -1,0 +1,116 @@
+"""Who may use every route: endpoint -> {method -> {actor -> expected answer}}.
+
+Expected answers: "ok" (below 400 and not sent to a login page), "login" (sent to /login), 403, 404.
+Adding a route without a row here fails tests/security/test_policy.py. Actors: see world.ACTORS."""
+ANON, APPLICANT, CW_A, CW_B, STAFF_, ADMIN_, MENTOR_ = ("anonymous", "applicant", "caseworker_a", "caseworker_b",
+                                                        "staff", "admin", "mentor")
+
+
+def _row(anonymous="ok", applicant="ok", caseworker_a="ok", caseworker_b="ok", staff="ok", admin="ok", mentor="ok"):
+    return {ANON: anonymous, APPLICANT: applicant, CW_A: caseworker_a, CW_B: caseworker_b, STAFF_: staff,
+            ADMIN_: admin, MENTOR_: mentor}
+
+
+PUBLIC = _row()
+_SIGNED_IN_ONLY = dict(anonymous="login", applicant="login")           # applicants have no accounts
+STAFF = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, mentor=403)
+ADMIN = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, staff=403, mentor=403)
+CASEWORKER = _row(**_SIGNED_IN_ONLY, staff=403, admin=403, mentor=403)
+CASEWORKER_OWN = _row(**_SIGNED_IN_ONLY, caseworker_b=404, staff=403, admin=403, mentor=403)   # the referral is in A
+MENTOR = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, staff=403, admin=403)
+SECOND_FACTOR = _row(**_SIGNED_IN_ONLY)      # signed-in users who need no (more) second factor are sent on
+
+
+def both(row):
+    return {"GET": row, "POST": row}
+
+
+POLICY = {
+    # public pages
+    "public.index": {"GET": PUBLIC},
+    "public.privacy": {"GET": PUBLIC},
+    "public.healthz": {"GET": PUBLIC},
+    "static": {"GET": PUBLIC},
+    # the applicant's form and status pages (no accounts: the session and one-time links decide)
+    "apply.start": {"GET": PUBLIC},
+    "apply.step": both(PUBLIC),
+    "apply.municipalities": {"GET": PUBLIC},
+    "apply.check": {"GET": PUBLIC},
+    "apply.submit": {"POST": PUBLIC},
+    "apply.done": {"GET": PUBLIC},
+    "apply.resume": {"GET": PUBLIC},
+    "status.start": both(PUBLIC),
+    "status.sign_in": both(PUBLIC),
+    "status.application": {"GET": PUBLIC},
+    "status.edit": {"GET": PUBLIC},
+    "status.withdraw": both(PUBLIC),
+    "status.export": {"POST": PUBLIC},
+    "status.delete": both(PUBLIC),
+    "status.sign_out": {"POST": PUBLIC},
+    # signing in
+    "auth.login": both(PUBLIC),
+    "auth.second_factor": both(SECOND_FACTOR),
+    "auth.logout": {"POST": PUBLIC},
+    "accounts.reset": both(PUBLIC),
+    "accounts.set_password": both(PUBLIC),
+    # caseworkers: their municipalities' referrals only
+    "referrals.index": {"GET": CASEWORKER},
+    "referrals.new": both(CASEWORKER),
+    "referrals.show": {"GET": CASEWORKER_OWN},
+    "referrals.continue_together": {"POST": CASEWORKER_OWN},
+    "referrals.resend": {"POST": CASEWORKER_OWN},
+    # staff (admins too)
+    "review.queue": {"GET": STAFF},
+    "review.export": {"GET": STAFF},
+    "review.application": {"GET": STAFF},
+    "review.add_note": {"POST": STAFF},
+    "review.decide": both(STAFF),
+    "programmes.index": {"GET": STAFF},
+    "programmes.mentors": {"GET": STAFF},
+    "programmes.training": {"POST": STAFF},
+    "programmes.programme": {"GET": STAFF},
+    "programmes.start": {"POST": STAFF},
+    "programmes.matching": {"GET": STAFF},
+    "programmes.decide_match": {"POST": STAFF},
+    "programmes.pair": {"GET": STAFF},
+    "programmes.log_meeting": {"POST": STAFF},
+    "programmes.milestone": {"POST": STAFF},
+    "programmes.outcome": {"POST": STAFF},
+    "programmes.report": {"GET": STAFF},
+    "programmes.report_csv": {"GET": STAFF},
+    # mentors: their own pairs
+    "mentor.index": {"GET": MENTOR},
+    "mentor.profile": both(MENTOR),
+    "mentor.log_meeting": {"POST": MENTOR},
+    "mentor.milestone": {"POST": MENTOR},
+    # admins (after the second factor)
+    "admin.index": {"GET": ADMIN},
+    "admin.rules": both(ADMIN),
+    "admin.recompute": both(ADMIN),
+    "accounts.users": {"GET": ADMIN},
+    "accounts.invite": both(ADMIN),
+    "accounts.change_active": both(ADMIN),
+    "accounts.resend": {"POST": ADMIN},
+    "companies.index": both(ADMIN),
+    "companies.company": both(ADMIN),
+    "companies.mentors": {"GET": ADMIN},
+    "companies.mentor": both(ADMIN),
+}
+
+# How each route's URL arguments are filled from the world (world.ids keys; "fresh:<kind>" = a new link).
+ARGUMENTS = {
+    "*": {"reference": "reference", "programme_id": "programme_id", "pair_id": "pair_id", "company_id": "company_id",
+          "step": "step", "filename": "static"},
+    "referrals.show": {"public_id": "referral_public_id"},
+    "referrals.continue_together": {"public_id": "referral_public_id"},
+    "referrals.resend": {"public_id": "referral_public_id"},
+    "programmes.decide_match": {"public_id": "waiting_public_id"},
+    "programmes.training": {"user_id": "mentor_id"},
+    "companies.mentor": {"user_id": "mentor_id"},
+    "accounts.change_active": {"user_id": "spare_user_id", "action": "=reactivate"},
+    "accounts.resend": {"user_id": "spare_user_id"},
+    "review.decide": {"action": "=take"},
+    "apply.resume": {"token": "fresh:resume"},
+    "status.sign_in": {"token": "fresh:status"},
+    "accounts.set_password": {"token": "fresh:invite"},
+}
