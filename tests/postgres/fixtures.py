@@ -12,7 +12,7 @@ import pytest
 from portal import create_app
 from portal.cli import migrate
 from portal.db import database
-from tests.postgres.server import PostgresServer, find_bindir, unavailable_reason
+from tests.postgres.server import PostgresServer, find_bindir, reap_orphans, unavailable_reason
 
 TEMPLATE = "portal_template"
 _numbers = itertools.count(1)
@@ -51,6 +51,7 @@ def postgres_server():
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI: {reason}", pytrace=False)
         pytest.skip(f"no PostgreSQL here: {reason}")
+    reap_orphans(find_bindir())
     server = PostgresServer(find_bindir()).start()
     yield server
     server.stop()

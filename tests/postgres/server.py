@@ -66,6 +66,7 @@ class PostgresServer:
         return result
 
     def start(self):
+        (self.dir / "owner.pid").write_text(str(os.getpid()))     # see reap_orphans()
         if self.run_as:
             os.chown(self.dir, self.run_as.pw_uid, self.run_as.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8",
@@ -107,3 +108,23 @@ class PostgresServer:
 
     def drop_database(self, name: str):
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def reap_orphans(bindir: Path):
+    """Stop and delete servers whose test process died without stopping them (killed, crashed)."""
+    for folder in Path(tempfile.gettempdir()).glob("mentorbro-pg-*"):
+        try:
+            owner = int((folder / "owner.pid").read_text())
+            os.kill(owner, 0)
+            continue                                   # its owner still runs
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue                                   # starting right now, or not ours to judge
+        server = PostgresServer.__new__(PostgresServer)
+        server.bindir, server.dir, server.data = bindir, folder, folder / "data"
+        server.run_as = pwd.getpwnam(SERVER_USER) if os.geteuid() == 0 else None
+        try:
+            server.stop()
+        except (RuntimeError, subprocess.SubprocessError):
+            shutil.rmtree(folder, ignore_errors=True)
