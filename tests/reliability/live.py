@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.apply.helpers import VALID
+from tests.system.servers import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -81,17 +82,8 @@ class Portal:
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "60",
              "wsgi:app"], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "wb"))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer: {self.log()}")
+        wait_until_healthy(self.process, self.url, 60, "gunicorn", self.log)
+        return self
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -15,6 +15,21 @@ from tests.smtp import free_port
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
+def wait_until_healthy(process, url, timeout, label, log):
+    """Wait until a server process answers /healthz with 200; fail with its log if it exits or stays silent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{label} exited: {log()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{label} did not answer within {timeout}s: {log()}")
+
+
 class Instance:
     """One app instance: `gunicorn -c gunicorn.conf.py wsgi:app` on a free loopback port."""
 
@@ -33,17 +48,8 @@ class Instance:
         return self
 
     def wait_until_ready(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"instance {self.name} exited: {self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"instance {self.name} did not answer within {timeout}s: {self.log()}")
+        wait_until_healthy(self.process, self.url, timeout, f"instance {self.name}", self.log)
+        return self
 
     def log(self) -> str:
         return (Path(self.env["PORTAL_LOG_DIR"]) / f"{self.name}.log").read_text(errors="replace")[-4000:]
