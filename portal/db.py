@@ -1,8 +1,11 @@
-"""The database behind a proxy: SQLite by default, PostgreSQL by URL; one connection per request."""
+"""The database behind a proxy: SQLite by default, PostgreSQL by URL; a pooled connection per request."""
 from pathlib import Path
 
-from peewee import DatabaseProxy, Model, SqliteDatabase
+from flask import g
+
+from peewee import DatabaseProxy, Model
 from playhouse.db_url import connect
+from playhouse.pool import PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -31,8 +34,11 @@ def make_database(url: str, max_page_count: int | None = None):
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         pragmas = {**SQLITE_PRAGMAS, **({"max_page_count": int(max_page_count)} if max_page_count else {})}
-        return SqliteDatabase(path, pragmas=pragmas, timeout=10, lock_type="IMMEDIATE",
-                              autoconnect=True)
+        # Pooled too: opening a SQLite connection and setting its pragmas costs more than a simple query,
+        # so a request borrows an open connection (one thread at a time) and gives it back at teardown;
+        # a transaction left open is rolled back on return.
+        return PooledSqliteDatabase(path, pragmas=pragmas, timeout=10, lock_type="IMMEDIATE", autoconnect=True,
+                                    max_connections=32, stale_timeout=300, check_same_thread=False)
     if url.startswith(("postgres://", "postgresql://")):
         # A pool per process: a request's connection goes back to it at teardown instead of being closed,
         # so requests do not each pay for a new server process. Idle connections are closed after 5 minutes.
@@ -42,10 +48,20 @@ def make_database(url: str, max_page_count: int | None = None):
 
 
 def init_app(app):
-    """Bind the proxy; a request opens its connection on first use and closes it at teardown."""
+    """Bind the proxy; a request borrows a pooled connection on first use and gives it back at teardown."""
     database.initialize(make_database(app.config["DATABASE_URL"], app.config.get("SQLITE_MAX_PAGE_COUNT")))
+
+    @app.teardown_request
+    def _give_back(exc):
+        g.served_request = True
+        if not database.is_closed():
+            database.close()
 
     @app.teardown_appcontext
     def _close(exc):
         if not database.is_closed():
             database.close()
+        if not g.get("served_request"):
+            # A command or script, not a request: close the idle connections for real, so nothing is left
+            # open when the process ends (and SQLite folds its write-ahead log back into the file).
+            database.close_idle()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app, render_template, request
+from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 
 from .clock import now_utc
@@ -26,6 +26,8 @@ def queue(recipient: str, template: str, language: str, **context) -> Outbox:
     with force_locale(language):
         text = render_template(f"emails/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
+    if has_request_context():
+        g.mail_queued = True          # this request sends its emails once its response is out
     return Outbox.create(recipient=recipient, subject=subject.strip(), body=body.strip() + "\n",
                          language=language)
 
@@ -98,7 +100,9 @@ def init_app(app):
     @app.after_request
     def _send_after_commit(response):
         # The request's transaction is committed by now; send what it queued once the response is out.
-        if app.config["MAIL_SEND_AFTER_REQUEST"] and request.endpoint != "static":
+        # Requests that queued nothing leave the outbox alone (retries are the `send-mail` timer's job),
+        # so an ordinary page costs no extra database round trip.
+        if app.config["MAIL_SEND_AFTER_REQUEST"] and g.get("mail_queued"):
             response.call_on_close(_send_in_context(app))
         return response
 

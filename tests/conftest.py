@@ -23,7 +23,6 @@ def migrated_db(tmp_path_factory):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
     with app.app_context():
         migrate()
-    database.close()
     return path
 
 
@@ -51,6 +50,7 @@ def app(database_url):
     yield app
     if not database.is_closed():
         database.close()
+    database.close_all()          # the pool's idle connections: the next test has its own database
 
 
 @pytest.fixture

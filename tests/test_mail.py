@@ -65,3 +65,24 @@ def test_without_smtp_settings_emails_are_printed(app, ctx, capsys):
     _queue()
     assert mail.send_pending() == 1
     assert "Subject: Test from Mentorbro" in capsys.readouterr().out
+
+
+def test_a_request_that_queues_an_email_sends_it_once_its_response_is_out(app, inbox, make_user):
+    user = make_user("staff")
+    app.config["MAIL_SEND_AFTER_REQUEST"] = True
+    client = app.test_client()
+    response = client.post("/account/reset?lang=en", data={"email": user.email})
+    assert response.status_code in (200, 302)
+    response.close()                      # the WSGI server closes the response after the last byte
+    assert [m["To"] for m in inbox.messages] == [user.email]
+    assert Outbox.get().sent_at is not None
+
+
+def test_a_request_that_queues_nothing_leaves_waiting_emails_to_the_sender(app, inbox):
+    with app.app_context():
+        _queue()                          # e.g. an email whose first attempt failed
+    app.config["MAIL_SEND_AFTER_REQUEST"] = True
+    app.test_client().get("/").close()
+    with app.app_context():
+        assert inbox.messages == [] and Outbox.get().sent_at is None
+        assert mail.send_pending() == 1   # the `send-mail` timer sends it
