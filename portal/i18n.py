@@ -1,8 +1,8 @@
 """Danish by default; English from Accept-Language; ?lang= on any URL, remembered in a cookie."""
 from urllib.parse import urlencode
 
-from flask import current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask import current_app, g, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 
 LANG_COOKIE = "lang"
 babel = Babel()
@@ -19,6 +19,24 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_translations():
+    """The request's translations, found once per request and language instead of once per string.
+
+    Flask-Babel looks the locale and its catalogue up again for every string a template translates;
+    a page has dozens. The pair is kept with the locale object it belongs to, so `force_locale` (an email
+    in the applicant's language) is still obeyed: it sets another locale object."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()             # the first string of a request chooses the locale
+    cached = getattr(state, "portal_translations", None)
+    if cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    state.portal_translations = (locale, translations)
+    return translations
+
+
 def current_lang() -> str:
     return str(get_locale() or "da")
 
@@ -32,6 +50,13 @@ def lang_url(code: str) -> str:
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def _language_context():

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from flask import url_for
+from flask import request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
@@ -27,10 +27,15 @@ def load_manifest(path: Path = MANIFEST) -> dict:
 def init_app(app):
     manifest = load_manifest()
 
+    urls = {}
+
     def static_url(filename: str) -> str:
         """The hashed, far-future-cached URL of a static file; the plain one when it was not built."""
-        built = manifest.get(filename)
-        return url_for("static", filename=f"dist/{built}" if built else filename)
+        key = (request.script_root, filename)          # built once per mount point and file
+        if key not in urls:
+            built = manifest.get(filename)
+            urls[key] = url_for("static", filename=f"dist/{built}" if built else filename)
+        return urls[key]
 
     app.jinja_env.globals["static_url"] = static_url
 

@@ -131,3 +131,23 @@ def test_an_expired_form_token_on_a_missing_object_is_a_404_not_a_500(make_app, 
     app = make_app(WTF_CSRF_ENABLED=True)
     response = app.test_client().post("/apply/nope", data={"csrf_token": "stale"})
     assert response.status_code == 404
+
+
+def test_reading_the_start_page_sets_no_cookie_but_a_form_page_carries_the_htmx_token(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    for path in ("/", "/privacy"):
+        response = client.get(path)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, path
+        assert b"X-CSRFToken" not in response.data
+    form_page = client.get("/apply/about-you")
+    assert "session=" in form_page.headers["Set-Cookie"]
+    assert b'hx-headers=\'{"X-CSRFToken": "' in form_page.data
+
+
+def test_emails_keep_their_own_language_inside_a_request_in_another(app, make_user):
+    from flask_babel import force_locale, gettext
+    with app.test_request_context("/?lang=en"):
+        assert gettext("Log in") == "Log in"
+        with force_locale("da"):
+            assert app.jinja_env.from_string("{{ _('Log in') }}").render() == "Log ind"
+        assert app.jinja_env.from_string("{{ _('Log in') }}").render() == "Log in"
