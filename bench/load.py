@@ -1,17 +1,18 @@
 """Load test over HTTP: the portal under gunicorn beside a bare Flask app, driven by wrk, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/load.py [--applications 100000] [--duration 10] [--connections 16]
-                                   [--backends sqlite,postgresql]
+    .venv/bin/python bench/load.py [--applications 100000] [--duration 10] [--connections 2,16]
+                                   [--backends sqlite,postgresql] [--only queue,start]
 
 1. A SQLite database with `flask --app wsgi seed-demo --applications N`, built once and kept in
-   instance/bench/ (delete it to rebuild).
+   instance/bench/ (delete it to rebuild; 1,000,000 takes about 6 minutes and 5 GB).
 2. PostgreSQL: a throwaway server from Debian's binaries (tests/postgres/server.py, durable settings),
    filled from that file with `copy-db`.
-3. Per backend: `gunicorn -c gunicorn.conf.py wsgi:app`, then wrk (Debian package) against: the start page,
-   a form step POST with a valid session and CSRF token, the review queue under three filters and one
-   application's page (signed in as staff); and the same gunicorn settings serving a bare Flask app that
-   returns a page of the start page's size. Prints requests/s, median and p95 latency, and the ratio of
-   the portal's requests/s to the bare app's.
+3. Per backend: the reference — a bare Flask app under the same gunicorn settings rendering a page of the
+   start page's size with Jinja after one indexed query on the same database (bench/reference.html) —
+   and then `gunicorn -c gunicorn.conf.py wsgi:app` (production settings), driven by wrk (Debian package):
+   the start page, a form step POST with a valid session and CSRF token, the review queue under three
+   filters and one application's page (signed in as staff). Prints requests/s, median and p95 latency, and
+   the ratio of the portal's requests/s to the reference's at the same number of connections.
 """
 import argparse
 import json
@@ -31,16 +32,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
+from flask import Flask, render_template  # noqa: E402
 
-# The reference: the same server settings, no database, no templates; a page as large as the start page.
-reference = Flask("reference")
-REFERENCE_PAGE = "<!doctype html><title>Reference</title>" + "<p>" + "x" * 5000 + "</p>"
+from portal.db import make_database  # noqa: E402
+
+# The reference: a bare Flask app under the same gunicorn settings, rendering a page of the start page's
+# size with the same template engine (Jinja, autoescaped) after one indexed query on the same database,
+# through the same connection set-up (portal.db.make_database: pooled, the same pragmas).
+reference = Flask("reference", template_folder=str(ROOT / "bench"))
+reference_db = make_database(os.environ.get("PORTAL_DATABASE_URL", "sqlite:///:memory:"))
+REFERENCE_POINTS = [f"Point {n}: " + "the programme in plain words, " * 4 for n in range(1, 16)]
 
 
 @reference.get("/")
 def reference_page():
-    return REFERENCE_PAGE
+    row = reference_db.execute_sql(f"SELECT id, name, start_date FROM programme WHERE id = {reference_db.param}",
+                                   (1,)).fetchone()
+    return render_template("reference.html", programme=row, points=REFERENCE_POINTS)
+
+
+@reference.teardown_request
+def reference_close(exc):
+    if not reference_db.is_closed():
+        reference_db.close()
 
 
 WRK_SCRIPT = r"""
@@ -176,9 +190,10 @@ def prepare(server_url, database_url):
     ]
 
 
-def wrk(url, method, body, cookie, args, script):
+def wrk(url, method, body, cookie, connections, args, script):
     env = {**os.environ, "WRK_METHOD": method, "WRK_BODY": body or "", "WRK_COOKIE": cookie}
-    output = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s",
+    output = subprocess.run(["wrk", "-t", str(min(args.threads, connections)), "-c", str(connections),
+                             "-d", f"{args.duration}s",
                              "--timeout", "10s", "-s", script, url], env=env, capture_output=True, text=True,
                             check=True).stdout
     result = json.loads(re.search(r"^WRK (.*)$", output, re.M).group(1))
@@ -192,16 +207,30 @@ def check(server_url, method, path, body, cookie):
 
 
 def run_backend(name, database_url, args, script):
+    """The bare reference and then the portal, both on this database; every page at each concurrency."""
+    rows = []
+    reference_server = Server("load:reference", {"PORTAL_DATABASE_URL": database_url}, f"reference-{name}")
+    try:
+        for connections in args.connections:
+            rows.append(("bare Flask reference", connections,
+                         wrk(reference_server.url + "/", "GET", None, "", connections, args, script)))
+            log(f"  {name}: reference, {connections} connections: {rows[-1][2]['rps']:.0f} req/s")
+    finally:
+        reference_server.stop()
+    # The production settings, the outbox sender after requests included.
     env = {"PORTAL_DATABASE_URL": database_url, "SECRET_KEY": "bench-" + secrets.token_hex(8),
-           "PORTAL_ENV": "production", "PORTAL_MAIL_SEND_AFTER_REQUEST": "false"}
+           "PORTAL_ENV": "production"}
     portal = Server("wsgi:app", env, f"portal-{name}")
     try:
         scenarios = prepare(portal.url, database_url)
-        rows = []
         for label, method, path, body, cookie in scenarios:
+            if args.only and not any(word in label for word in args.only):
+                continue
             check(portal.url, method, path, body, cookie)
-            rows.append((label, wrk(portal.url + path, method, body, cookie, args, script)))
-            log(f"  {name}: {label}: {rows[-1][1]['rps']:.0f} req/s")
+            for connections in args.connections:
+                rows.append((label, connections, wrk(portal.url + path, method, body, cookie, connections, args,
+                                                     script)))
+                log(f"  {name}: {label}, {connections} connections: {rows[-1][2]['rps']:.0f} req/s")
     finally:
         portal.stop()
     return rows
@@ -211,21 +240,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", default="16",
+                        help="open connections; a comma-separated list runs every page at each")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--only", default="", help="comma-separated words: only the pages whose label has one")
     args = parser.parse_args()
+    args.connections = [int(c) for c in args.connections.split(",")]
+    args.only = [w for w in args.only.split(",") if w]
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(WRK_SCRIPT)
-
-    reference_server = Server("load:reference", {"SECRET_KEY": "bench"}, "reference")
-    try:
-        base = wrk(reference_server.url + "/", "GET", None, "", args, str(script))
-    finally:
-        reference_server.stop()
-    log(f"bare Flask: {base['rps']:.0f} req/s")
 
     sqlite_url = sqlite_database(args.applications)
     results = {}
@@ -245,16 +271,15 @@ def main():
     script.unlink()
 
     print(f"\n{args.applications} applications; gunicorn -c gunicorn.conf.py ({os.cpu_count()} cores: "
-          f"{os.cpu_count() * 2 + 1} workers x 4 threads); wrk -t{args.threads} -c{args.connections} "
-          f"-d{args.duration}s on the same machine.\n")
-    print("| backend | request | requests/s | median ms | p95 ms | ratio to bare Flask | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    print(f"| — | bare Flask, same page size | {base['rps']:.0f} | {base['p50_us'] / 1000:.1f} | "
-          f"{base['p95_us'] / 1000:.1f} | 1.00 | {base['errors'] + base['bad_status']} |")
+          f"{os.cpu_count() * 2 + 1} workers x 4 threads); wrk -t{args.threads} -d{args.duration}s on the same "
+          f"machine.\n")
+    print("| backend | request | connections | requests/s | median ms | p95 ms | ratio to bare Flask | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for backend, rows in results.items():
-        for label, r in rows:
-            print(f"| {backend} | {label} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p95_us'] / 1000:.1f} | "
-                  f"{r['rps'] / base['rps']:.2f} | {r['errors'] + r['bad_status']} |")
+        bare = {connections: r["rps"] for label, connections, r in rows if label == "bare Flask reference"}
+        for label, connections, r in rows:
+            print(f"| {backend} | {label} | {connections} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | "
+                  f"{r['p95_us'] / 1000:.1f} | {r['rps'] / bare[connections]:.2f} | {r['errors'] + r['bad_status']} |")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 LANG_COOKIE = "lang"
 babel = Babel()
@@ -37,6 +39,14 @@ def current_translations():
     return translations
 
 
+@pass_context
+def _template_gettext(context, string, **variables):
+    translated = current_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
 def current_lang() -> str:
     return str(get_locale() or "da")
 
@@ -57,6 +67,10 @@ def init_app(app):
         npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # `_()` is by far the most used call in the templates: give it one function instead of the extension's
+    # alias → newstyle wrapper → callable chain. Same result: translated, Markup when autoescaping,
+    # then %-formatted with the keyword arguments (so "%%" means "%", as with the extension).
+    app.jinja_env.globals["_"] = _template_gettext
 
     @app.context_processor
     def _language_context():
