@@ -375,3 +375,8 @@ ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
               AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
               Milestone, Outcome]
+
+# Indexes that only PostgreSQL has, made by a migration rather than declared on a model (a GIN index with an
+# operator class has no SQLite equivalent): migrations/0004_trigram_search.py.
+POSTGRES_ONLY_INDEXES = {("application", "application_full_name_trgm"), ("application", "application_email_trgm"),
+                         ("application", "application_reference_trgm")}

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from .. import mail
 from ..clock import now_utc
@@ -155,8 +155,9 @@ def status_counts(f: QueueFilter, user) -> dict:
     a = Application
     conditions = _conditions(f, user, with_status=False)
     if replace(f, status=None, sort="newest") == QueueFilter():
-        # No filter: GROUP BY reads the (status, submitted_at) index in order.
-        query = a.select(a.status, fn.COUNT(a.id)).where(*conditions).group_by(a.status)
+        # No filter: GROUP BY reads the (status, submitted_at) index in order. COUNT(*), not COUNT(id):
+        # PostgreSQL's indexes hold no id, so counting ids would read every row of the table.
+        query = a.select(a.status, fn.COUNT(SQL("*"))).where(*conditions).group_by(a.status)
         return {status: count for status, count in query.tuples()}
     # A filter: one pass over that filter's index; a GROUP BY here tempts the planner into the
     # status index and a table lookup per row.

@@ -24,7 +24,7 @@ def deployment(tmp_path_factory, migrated_db):
         users.authenticate("åse@example.org", "wrong password", "192.0.2.1")
         users.authenticate("åse@example.org", "a-long-password-1", "192.0.2.1")
         users.logout(user)
-    database.close()
+    database.close_all()          # closes the pooled connection for real: the WAL is folded into the file
     return path
 
 
