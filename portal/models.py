@@ -41,6 +41,20 @@ class Municipality(BaseModel):
     def by_name(cls):
         return cls.select().order_by(cls.name)
 
+    @classmethod
+    def names(cls) -> list[tuple[str, str]]:
+        """(code, name) of every municipality, by name: for the lists on the form and the queue.
+
+        Reference data that only a migration changes, so a process reads it once per database
+        instead of once per page."""
+        key = id(cls._meta.database.obj)
+        if key not in _MUNICIPALITY_NAMES:
+            _MUNICIPALITY_NAMES[key] = list(cls.by_name().select(cls.code, cls.name).tuples())
+        return _MUNICIPALITY_NAMES[key]
+
+
+_MUNICIPALITY_NAMES: dict[int, list] = {}
+
 
 class User(BaseModel):
     email = CharField(unique=True)

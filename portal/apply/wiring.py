@@ -20,7 +20,7 @@ _UNSET = object()
 
 
 def municipality_choices():
-    return [("", _l("Choose your municipality")), *((m.code, m.name) for m in Municipality.by_name())]
+    return [("", _l("Choose your municipality")), *Municipality.names()]
 
 
 def build_form(step, application, formdata=_UNSET):

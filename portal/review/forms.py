@@ -61,7 +61,7 @@ class QueueFilterForm(BaseForm):
         self.status.choices = [("", _l("All")), *((s, STATUS_LABELS[s]) for s in reviews.QUEUE_STATUSES)]
         self.verdict.choices = [("", _l("All")), *VERDICT_LABELS.items()]
         self.programme.choices = [("", _l("All")), *((str(p.id), p.name) for p in programmes)]
-        self.municipality.choices = [("", _l("All")), *((m.code, m.name) for m in Municipality.by_name())]
+        self.municipality.choices = [("", _l("All")), *Municipality.names()]
 
     def filters(self) -> reviews.QueueFilter:
         """The valid part of the query string as a filter; a value that is not a choice is ignored."""
