@@ -151,3 +151,24 @@ def test_emails_keep_their_own_language_inside_a_request_in_another(app, make_us
         with force_locale("da"):
             assert app.jinja_env.from_string("{{ _('Log in') }}").render() == "Log ind"
         assert app.jinja_env.from_string("{{ _('Log in') }}").render() == "Log in"
+
+
+def test_a_method_the_page_does_not_take_is_a_405_with_the_friendly_page(client):
+    response = client.put("/?lang=en")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET"}
+    assert "Something in the request was not right" in response.get_data(as_text=True)
+
+
+def test_too_much_data_is_a_413_with_the_friendly_page(make_app):
+    client = make_app(MAX_CONTENT_LENGTH=100).test_client()
+    response = client.post("/apply/about-you?lang=en", data={"full_name": "x" * 500})
+    assert response.status_code == 413
+    assert "Something in the request was not right" in response.get_data(as_text=True)
+
+
+def test_pages_name_an_icon_that_is_served(client):
+    import re
+    page = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data

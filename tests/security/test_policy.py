@@ -52,5 +52,5 @@ def test_every_actor_gets_the_answer_the_policy_table_states(world, endpoint):
 
 def test_a_method_a_route_does_not_have_is_refused(world):
     client = world.clients["staff"]
-    assert client.delete("/review/").status_code in (400, 405)
-    assert client.put("/apply/about-you", data={}).status_code in (400, 405)
+    assert client.delete("/review/").status_code == 405
+    assert client.put("/apply/about-you", data={}).status_code == 405
