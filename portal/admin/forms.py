@@ -1,9 +1,14 @@
-"""Admin forms: a programme's eligibility rules and catchment, and the re-check confirmation."""
+"""Admin forms: a programme's details, its eligibility rules and catchment, and the re-check confirmation."""
+from datetime import date
+
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField
+from flask_babel import ngettext
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
+                     StringField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
 from ..apply.forms import RESIDENCE_CHOICES
@@ -103,3 +108,128 @@ def rules_form_data(thresholds: dict, catchments: dict, version: int) -> dict:
 class RecomputeForm(BaseForm):
     """The confirmation to re-check open applications; `version` is the one the admin saw."""
     version = HiddenField()
+
+
+# ---------------------------------------------------------------- a programme's details
+
+MAX_LENGTH_MONTHS = 36
+MAX_CAPACITY = 500
+EARLIEST_START, LATEST_START = date(2000, 1, 1), date(2100, 12, 31)
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+RULE_CHOICES = [("default", _l("Start from the default rules")),
+                ("copy", _l("Copy the rules in force for another programme"))]
+
+
+def _plausible_start(form, field):
+    if field.data and not EARLIEST_START <= field.data <= LATEST_START:
+        raise ValidationError(_l("Enter a start date between the years %(first)s and %(last)s",
+                                 first=EARLIEST_START.year, last=LATEST_START.year))
+
+
+class ProgrammeForm(BaseForm):
+    """A programme's name, company, sites, dates and places; `programme_form` fills in the choices."""
+    name = StringField(
+        _l("Name of the programme"),
+        [DataRequired(_l("Enter the name of the programme, for example Erhvervsmentor 2028")),
+         Length(max=200, message=_l("Write the name in 200 characters or fewer"))])
+    company = SelectField(
+        _l("Company"), coerce=int, validators=[DataRequired(_l("Choose the company that lends the mentors"))],
+        invalid_value_message=_l("Choose a company from the list"),
+        invalid_choice_message=_l("Choose a company from the list"))
+    sites = SelectMultipleField(
+        _l("Sites"), coerce=int,
+        invalid_value_message=_l("Choose sites from the list"), invalid_choice_message=_l("Choose sites from the list"))
+    start_date = DateField(
+        _l("Start date"), [InputRequired(_l("Enter the start date, for example 2028-03-01")), _plausible_start],
+        invalid_value_message=_l("Enter the start date as year-month-day, for example 2028-03-01"))
+    length_months = WholeNumberField(
+        _l("Length in months"),
+        [InputRequired(_l("Enter the length in months, for example 6")),
+         NumberRange(min=1, max=MAX_LENGTH_MONTHS,
+                     message=_l("Enter a length from 1 to %(max)s months", max=MAX_LENGTH_MONTHS))],
+        default=6, invalid_value_message=_l("Enter the length as a whole number of months, for example 6"))
+    capacity = WholeNumberField(
+        _l("Number of places (pairs)"),
+        [InputRequired(_l("Enter the number of places, for example 25")),
+         NumberRange(min=1, max=MAX_CAPACITY,
+                     message=_l("Enter a number of places from 1 to %(max)s", max=MAX_CAPACITY))],
+        default=25, invalid_value_message=_l("Enter the number of places as a whole number, for example 25"))
+    open_for_applications = RadioField(
+        _l("Open for applications"), choices=YES_NO, default="yes",
+        validators=[InputRequired(_l("Choose whether the programme is open for applications"))],
+        invalid_choice_message=_l("Choose whether the programme is open for applications"))
+
+    def details(self) -> dict:
+        """What the programme service takes."""
+        return {"name": self.name.data, "company_id": self.company.data, "site_ids": frozenset(self.sites.data or ()),
+                "start_date": self.start_date.data, "length_months": self.length_months.data,
+                "capacity": self.capacity.data, "open_for_applications": self.open_for_applications.data == "yes"}
+
+    def refuse(self, problems):
+        """Show each reason the programme service gave next to its field."""
+        for problem in problems:
+            getattr(self, problem.field).errors.append(problem_message(problem))
+
+
+class NewProgrammeForm(ProgrammeForm):
+    """A new programme also chooses the eligibility rules it starts from."""
+    rules = RadioField(
+        _l("Eligibility rules"), choices=RULE_CHOICES, default="default",
+        validators=[InputRequired(_l("Choose which eligibility rules the programme starts from"))],
+        invalid_choice_message=_l("Choose which eligibility rules the programme starts from"))
+    copy_from = SelectField(
+        _l("Programme to copy the rules from"), coerce=int,
+        invalid_value_message=_l("Choose a programme from the list"),
+        invalid_choice_message=_l("Choose a programme from the list"))
+
+    def validate_copy_from(self, field):
+        if self.rules.data == "copy" and not field.data:
+            raise ValidationError(_l("Choose the programme whose rules to copy"))
+
+    def copy_source(self) -> int | None:
+        return self.copy_from.data if self.rules.data == "copy" else None
+
+
+def programme_form(form_class, companies, sites, programmes=(), **kwargs) -> ProgrammeForm:
+    """The form with its choices: companies, every site grouped by company, programmes to copy rules from."""
+    form = form_class(**kwargs)
+    form.company.choices = [(0, _("Choose a company"))] + [(c.id, c.name) for c in companies]
+    form.sites.choices = [SelectChoice(s.id, f"{s.name} ({s.town})", optgroup=s.company.name) for s in sites]
+    if isinstance(form, NewProgrammeForm):
+        form.copy_from.choices = [(0, _("Choose a programme"))] + [(p.id, p.name) for p in programmes]
+    return form
+
+
+def programme_form_data(details: dict) -> dict:
+    """What the edit form shows before anything is posted."""
+    return {**details, "company": details["company_id"], "sites": sorted(details["site_ids"]),
+            "open_for_applications": "yes" if details["open_for_applications"] else "no"}
+
+
+def problem_message(problem) -> str:
+    """A refusal from the programme service, as an instruction in the reader's language."""
+    params = problem.params
+    if problem.code == "name_taken":
+        return _("Another programme is already called %(name)s. Choose a name that tells them apart, for example "
+                 "with the year", name=params["name"])
+    if problem.code == "company_has_no_sites":
+        return _("%(company)s has no sites yet. Add its sites under Companies and sites first",
+                 company=params["company"])
+    if problem.code == "no_sites":
+        return _("Choose at least one site of %(company)s, where mentor and mentee will meet",
+                 company=params["company"])
+    if problem.code == "other_company":
+        return _("Choose only sites of %(company)s, the company chosen above", company=params["company"])
+    if problem.code == "below_pairs":
+        return ngettext("The programme already has %(num)s pair, so enter at least %(num)s places",
+                        "The programme already has %(num)s pairs, so enter at least %(num)s places",
+                        params["pairs"])
+    if problem.code == "site_in_use":
+        return ngettext("%(sites)s cannot be removed: a pair of this programme meets there",
+                        "%(sites)s cannot be removed: pairs of this programme meet there",
+                        params["pairs"], sites=params["sites"])
+    if problem.code == "unknown_programme":
+        return _("Choose the programme whose rules to copy")
+    if problem.code == "unknown_site":
+        return _("Choose sites from the list")
+    return _("Choose a company from the list")      # unknown_company

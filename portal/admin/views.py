@@ -1,17 +1,23 @@
 """/admin/: programmes, rule sets, users (admins only)."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import admin_only
+from ..htmx import is_htmx, page_or_fragment
 from ..models import Programme, Site
 from ..security import keeps_input
+from ..services import mentors as companies
+from ..services import programmes as programme_service
 from ..services import rulesets
-from .forms import RecomputeForm, rules_form, rules_form_data
+from .forms import (NewProgrammeForm, ProgrammeForm, RecomputeForm, programme_form, programme_form_data,
+                    rules_form, rules_form_data)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # GET       /admin/                                   admin home: the programmes
+# GET/POST  /admin/programmes/new                     create a programme (htmx: the chosen company's sites)
+# GET/POST  /admin/programmes/<id>/edit               name, company, sites, dates and places (htmx: as above)
 # GET/POST  /admin/programmes/<id>/rules              thresholds and catchment; saving makes a new version
 # GET/POST  /admin/programmes/<id>/recompute          confirm, then re-check the open applications
 
@@ -29,6 +35,57 @@ def _actor():
 def index():
     """The admin home: every programme with its rule-set version and sites."""
     return render_template("admin/index.html", programmes=rulesets.overview())
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@admin_only
+@keeps_input
+def new_programme():
+    """Create a programme with its sites, starting from the default rules or a copy of another's."""
+    form = _programme_form(NewProgrammeForm)
+    if form.validate_on_submit():
+        try:
+            created = programme_service.create_programme(form.details(), _actor(), form.copy_source())
+        except programme_service.ProgrammeRefused as refused:
+            form.refuse(refused.problems)
+        else:
+            flash(_("%(name)s is created. Now check its eligibility rules and which municipalities each site "
+                    "covers.", name=created.name), "success")
+            return redirect(url_for("admin.rules", programme_id=created.id))
+    return _programme_page(form, None)
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@admin_only
+@keeps_input
+def edit_programme(programme_id):
+    """Change a programme's name, company, sites, start, length, places and whether it takes applications."""
+    programme = _programme(programme_id)
+    form = _programme_form(ProgrammeForm, data=programme_form_data(programme_service.details_of(programme)))
+    if form.validate_on_submit():
+        try:
+            changed = programme_service.update_programme(programme, form.details(), _actor())
+        except programme_service.ProgrammeRefused as refused:
+            form.refuse(refused.problems)
+        else:
+            flash(_("Saved the changes to %(name)s.", name=form.name.data) if changed
+                  else _("Nothing was changed."), "success" if changed else "info")
+            return redirect(url_for("admin.index"))
+    return _programme_page(form, programme)
+
+
+def _programme_form(form_class, data=None):
+    # htmx asks (GET) for the sites of the company just chosen: the form is then read from the query.
+    formdata = request.args if is_htmx() and request.method == "GET" else None
+    kwargs = {"formdata": formdata} if formdata is not None else {}
+    return programme_form(form_class, companies.companies(), companies.all_sites(),
+                          programmes=programme_service.newest_first(), data=data, **kwargs)
+
+
+def _programme_page(form, programme):
+    return page_or_fragment("admin/programme.html", "admin/_programme_sites.html", form=form, programme=programme,
+                            pairs=programme_service.pair_count(programme) if programme else 0,
+                            narrowed=is_htmx())
 
 
 @bp.route("/programmes/<int:programme_id>/rules", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import staff_only
@@ -100,7 +101,8 @@ def start(programme_id):
     p = _programme(programme_id)
     if ConfirmForm().validate_on_submit():
         count = service.start(p, _actor(), date.today())
-        flash(_("The course has started for %(count)s pair(s).", count=count), "success")
+        flash(ngettext("The course has started for %(num)s pair.", "The course has started for %(num)s pairs.", count),
+              "success")
     return redirect(url_for("programmes.programme", programme_id=p.id))
 
 

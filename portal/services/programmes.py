@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app, url_for
-from peewee import fn
+from peewee import JOIN, fn
 
 from .. import mail, matching
 from ..clock import now_utc
 from ..db import database
-from ..models import (MILESTONES, OUTCOMES, POSITIVE_OUTCOMES, Application, MatchRejection, Meeting,
+from ..models import (MILESTONES, OUTCOMES, POSITIVE_OUTCOMES, Application, Company, MatchRejection, Meeting,
                       MentorProfile, Milestone, Municipality, Outcome, Pair, Programme, ProgrammeSite,
                       ProgrammeStart, Site, User)
-from . import audit, mentors as mentor_service
+from . import audit, mentors as mentor_service, rulesets
 
 MEETINGS_PER_MONTH = 2
 OVERDUE_AFTER = timedelta(days=31)          # "not met for over a month"
@@ -63,10 +63,14 @@ class ProgrammeRow:
     completed: int
 
 
+def newest_first() -> list[Programme]:
+    return list(Programme.select().order_by(Programme.start_date.desc(), Programme.id.desc()))
+
+
 def overview(today: date) -> list[ProgrammeRow]:
     """Every programme with its state and numbers, newest first."""
     rows = []
-    for programme in Programme.select().order_by(Programme.start_date.desc(), Programme.id.desc()):
+    for programme in newest_first():
         statuses = dict(Application.select(Application.status, fn.COUNT(Application.id))
                         .where(Application.programme == programme).group_by(Application.status).tuples())
         rows.append(ProgrammeRow(programme, state(programme, today), end_date(programme),
@@ -100,6 +104,154 @@ def _move(application: Application, expected: str, target: str, actor, action: s
     if not changed:
         raise MatchError("status_changed")
     audit.record(actor, f"application.{action}", application, from_status=expected, to_status=target, **details)
+
+
+# ---------------------------------------------------------------- creating and editing programmes (admins)
+
+DETAILS = ("name", "company_id", "start_date", "length_months", "capacity", "open_for_applications")
+IN_COURSE = ("matched", "active")             # pairs that still meet at their site
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a programme was not saved: the form field it concerns, a code and the message's values."""
+    field: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+class ProgrammeRefused(ValueError):
+    """Nothing was saved; `problems` say why."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__([p.code for p in problems])
+        self.problems = problems
+
+
+def details_of(programme: Programme) -> dict:
+    """The details an admin edits, as the programme form and `update_programme` take them."""
+    return {"name": programme.name, "company_id": programme.company_id,
+            "site_ids": frozenset(ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)),
+            "start_date": programme.start_date, "length_months": programme.length_months,
+            "capacity": programme.capacity, "open_for_applications": programme.open_for_applications}
+
+
+def pair_count(programme: Programme) -> int:
+    return Pair.select().where(Pair.programme == programme).count()
+
+
+def create_programme(details: dict, actor, copy_rules_from: int | None = None) -> Programme:
+    """A new programme with its sites; its rules are the defaults or a copy of another programme's, all audited."""
+    with database.atomic():
+        problems = _problems(details, None)
+        source = None
+        if copy_rules_from is not None:
+            source = Programme.get_or_none(Programme.id == copy_rules_from)
+            if source is None:
+                problems.append(Problem("copy_from", "unknown_programme"))
+        if problems:
+            raise ProgrammeRefused(problems)
+        programme = Programme.create(name=details["name"], company=details["company_id"],
+                                     start_date=details["start_date"], length_months=details["length_months"],
+                                     capacity=details["capacity"],
+                                     open_for_applications=details["open_for_applications"])
+        ProgrammeSite.insert_many([{"programme": programme.id, "site": site_id}
+                                   for site_id in sorted(details["site_ids"])]).execute()
+        audit.record(actor, "programme.created", programme, **_loggable(details),
+                     rules="copied" if source else "default", copied_from=source.id if source else None)
+        if source is not None:
+            rulesets.copy_rules(source, programme, actor)
+    return programme
+
+
+def update_programme(programme: Programme, details: dict, actor) -> dict:
+    """Save an admin's changes, audited; returns them (empty when nothing changed).
+
+    Refuses fewer places than the programme has pairs, and removing a site where a pair still meets."""
+    with database.atomic():
+        before = details_of(programme)
+        problems = _problems(details, programme)
+        pairs = pair_count(programme)
+        if details["capacity"] < pairs:
+            problems.append(Problem("capacity", "below_pairs", {"pairs": pairs}))
+        removed, added = before["site_ids"] - details["site_ids"], details["site_ids"] - before["site_ids"]
+        in_use = _sites_in_use(programme, removed)
+        if in_use:
+            problems.append(Problem("sites", "site_in_use", {"sites": ", ".join(sorted(in_use)),
+                                                             "pairs": sum(in_use.values())}))
+        if problems:
+            raise ProgrammeRefused(problems)
+        old, new = _loggable(before), _loggable(details)
+        changes = {name: {"from": old[name], "to": new[name]} for name in DETAILS if old[name] != new[name]}
+        if removed or added:
+            changes["sites"] = {"added": sorted(added), "removed": sorted(removed)}
+        if not changes:
+            return {}
+        (Programme.update(name=details["name"], company=details["company_id"], start_date=details["start_date"],
+                          length_months=details["length_months"], capacity=details["capacity"],
+                          open_for_applications=details["open_for_applications"])
+         .where(Programme.id == programme.id).execute())
+        if removed:
+            ProgrammeSite.delete().where((ProgrammeSite.programme == programme)
+                                         & ProgrammeSite.site.in_(sorted(removed))).execute()
+        if added:
+            ProgrammeSite.insert_many([{"programme": programme.id, "site": site_id}
+                                       for site_id in sorted(added)]).execute()
+        audit.record(actor, "programme.updated", programme, changes=changes)
+    return changes
+
+
+def _problems(details: dict, programme: Programme | None) -> list[Problem]:
+    """What is wrong with the details whether new or edited: the name, the company and its sites."""
+    problems = []
+    wanted = _comparable(details["name"])
+    if any(_comparable(other.name) == wanted for other in Programme.select(Programme.id, Programme.name)
+           if programme is None or other.id != programme.id):
+        problems.append(Problem("name", "name_taken", {"name": details["name"]}))
+    company = Company.get_or_none(Company.id == details["company_id"])
+    if company is None:
+        return [*problems, Problem("company", "unknown_company")]
+    chosen = list(Site.select().where(Site.id.in_(sorted(details["site_ids"]))))
+    if len(chosen) != len(details["site_ids"]):
+        problems.append(Problem("sites", "unknown_site"))
+    elif any(site.company_id != company.id for site in chosen):
+        problems.append(Problem("sites", "other_company", {"company": company.name}))
+    elif not chosen:
+        has_sites = Site.select().where(Site.company == company).exists()
+        problems.append(Problem("sites", "no_sites" if has_sites else "company_has_no_sites",
+                                {"company": company.name}))
+    return problems
+
+
+def _comparable(name: str) -> str:
+    """Names that differ only in case or spacing read as the same programme in every list."""
+    return " ".join(name.split()).casefold()
+
+
+def _sites_in_use(programme: Programme, site_ids) -> dict[str, int]:
+    """Of these sites, those where a pair of the programme still meets: site name -> pairs."""
+    if not site_ids:
+        return {}
+    pairs = (Pair.select(Pair.site, MentorProfile.site.alias("mentor_site"))
+             .join(Application).switch(Pair)
+             .join(MentorProfile, JOIN.LEFT_OUTER, on=(MentorProfile.user == Pair.mentor))
+             .where((Pair.programme == programme) & Application.status.in_(IN_COURSE)).dicts())
+    counts = {}
+    for row in pairs:
+        # The pair's site when it was made; the mentor's current site for pairs made before that was kept.
+        site_id = row["site"] or row["mentor_site"]
+        if site_id in site_ids:
+            counts[site_id] = counts.get(site_id, 0) + 1
+    names = dict(Site.select(Site.id, Site.name).where(Site.id.in_(list(counts))).tuples())
+    return {names[site_id]: n for site_id, n in counts.items()}
+
+
+def _loggable(details: dict) -> dict:
+    """The details as plain JSON types, for the audit log."""
+    return {"name": details["name"], "company_id": details["company_id"],
+            "site_ids": sorted(details["site_ids"]), "start_date": details["start_date"].isoformat(),
+            "length_months": details["length_months"], "capacity": details["capacity"],
+            "open_for_applications": details["open_for_applications"]}
 
 
 # ---------------------------------------------------------------- matching

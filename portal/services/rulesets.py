@@ -111,6 +111,21 @@ def save(programme, thresholds: dict, catchments: dict, actor, based_on: int) ->
         raise StaleRules(current_number(programme)) from None
 
 
+def copy_rules(source, target, actor) -> RuleSetVersion:
+    """Give `target` the thresholds in force for `source`, as a new version of target's own, audited.
+
+    Catchment belongs to a site, not to a programme: the snapshot records the target's own sites'.
+    Runs inside the caller's transaction when there is one (a new programme is created in the same)."""
+    with database.atomic():
+        current = current_number(target)
+        thresholds = thresholds_of(source)
+        snapshot = {**thresholds, "site_catchment": {str(k): v for k, v in catchments_of(target).items()}}
+        version = RuleSetVersion.create(programme=target, version=current + 1, rules=snapshot, created_by=actor)
+        audit.record(actor, "ruleset.copied", target, version=version.version, previous_version=current,
+                     copied_from=source.id, copied_version=current_number(source), thresholds=thresholds)
+    return version
+
+
 def recompute(programme, actor, batch_size: int = RECOMPUTE_BATCH) -> RecomputeResult:
     """Re-assess every open application of the programme against its current rules.
 

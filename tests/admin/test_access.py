@@ -4,8 +4,10 @@ import pytest
 from tests.admin.versions import versions
 from portal.models import AuditEvent, RuleSetVersion
 
-PAGES = ["/admin/", "/admin/programmes/{id}/rules", "/admin/programmes/{id}/recompute"]
-POSTS = ["/admin/programmes/{id}/rules", "/admin/programmes/{id}/recompute"]
+PAGES = ["/admin/", "/admin/programmes/new", "/admin/programmes/{id}/edit", "/admin/programmes/{id}/rules",
+         "/admin/programmes/{id}/recompute"]
+POSTS = ["/admin/programmes/new", "/admin/programmes/{id}/edit", "/admin/programmes/{id}/rules",
+         "/admin/programmes/{id}/recompute"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,6 +1,7 @@
 """Real browser: the admin pages pass axe (WCAG 2.1 AA) and work without JavaScript."""
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import Programme
 from portal.services import demo, rules, users
@@ -69,5 +70,63 @@ def test_admin_pages_are_accessible_and_saving_works(live_server, browser, javas
         page.locator("main button[type=submit]").click()
         page.wait_for_load_state()
         assert "0 of 0 verdicts changed" in page.content()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_an_admin_creates_and_edits_a_programme(live_server, browser, check_as_without_js, javascript):
+    context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda message: page.csp_errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    check = assert_accessible if javascript else check_as_without_js
+    page.set_default_timeout(10_000)
+    try:
+        sign_in_as_admin(live_server, page)
+        page.get_by_role("link", name="Create a programme").click()
+        page.wait_for_load_state()
+        check(page)
+
+        page.locator("form button.button-primary").click()          # nothing filled in
+        page.wait_for_load_state()
+        assert page.locator(".error-summary li").count() >= 3
+        check(page)                                                  # the error state too
+
+        page.fill("[name=name]", "Erhvervsmentor 2028")
+        page.select_option("[name=company]", label="Demo IT A/S")
+        if javascript:                                               # htmx narrows the sites to the company's
+            expect(page.locator("#sites-hint")).to_contain_text("These are the sites of Demo IT A/S")
+        page.get_by_label("Copenhagen office (Ballerup)").check()
+        page.fill("[name=start_date]", "2028-03-01")
+        page.fill("[name=capacity]", "20")
+        page.get_by_label("Copy the rules in force for another programme").check()
+        page.select_option("[name=copy_from]", label="Erhvervsmentor 2027")
+        check(page)
+        page.locator("form button.button-primary").click()
+        page.wait_for_load_state()
+        assert "Erhvervsmentor 2028 is created." in page.content()
+        with live_server.app.app_context():
+            created = Programme.get(Programme.name == "Erhvervsmentor 2028")
+            assert (created.capacity, created.length_months, rules.ruleset_for(created).version) == (20, 6, 1)
+            assert [site.name for site in created.sites()] == ["Copenhagen office"]
+
+        page.goto(f"{live_server.url}/admin/?lang=en")
+        page.get_by_role("link", name="Edit Erhvervsmentor 2028").click()
+        page.wait_for_load_state()
+        check(page)
+        page.fill("[name=length_months]", "0")
+        page.locator("form button.button-primary").click()
+        page.wait_for_load_state()
+        assert "Enter a length from 1 to 36 months" in page.locator(".error-summary").inner_text()
+        check(page)
+        page.fill("[name=length_months]", "9")
+        page.locator("form button.button-primary").click()
+        page.wait_for_load_state()
+        assert "Saved the changes to Erhvervsmentor 2028." in page.content()
+        with live_server.app.app_context():
+            assert Programme.get(Programme.name == "Erhvervsmentor 2028").length_months == 9
     finally:
         context.close()

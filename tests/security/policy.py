@@ -85,6 +85,8 @@ POLICY = {
     "mentor.milestone": {"POST": MENTOR},
     # admins (after the second factor)
     "admin.index": {"GET": ADMIN},
+    "admin.new_programme": both(ADMIN),
+    "admin.edit_programme": both(ADMIN),
     "admin.rules": both(ADMIN),
     "admin.recompute": both(ADMIN),
     "accounts.users": {"GET": ADMIN},
