@@ -1,4 +1,5 @@
 """Move a deployment to another database (SQLite → PostgreSQL): every row of every table, in one pass."""
+from contextlib import contextmanager
 from itertools import islice
 
 from peewee import AutoField, PostgresqlDatabase, sort_models
@@ -46,7 +47,7 @@ def copy_database(target_url: str, migrations_dir: str, batch_size: int = 1000) 
                 raise CopyRefused(f"The target database is not empty (rows in {', '.join(occupied)}); "
                                   "copy-db only fills an empty database.")
             copied = {}
-            with target.atomic():
+            with _snapshot(source), target.atomic():
                 for model in REFERENCE_MODELS:
                     model.delete().execute(target)
                 for model in sort_models(ALL_MODELS):
@@ -68,6 +69,20 @@ def copy_database(target_url: str, migrations_dir: str, batch_size: int = 1000) 
         target.close()
         if hasattr(target, "close_all"):       # a PostgreSQL pool: end its connections too
             target.close_all()
+
+
+@contextmanager
+def _snapshot(source):
+    """Read every table as of one moment: a deployment still taking writes must not give a copy whose
+    audit rows name a user the copy does not have. SQLite: one read transaction (WAL keeps writers going);
+    PostgreSQL: one repeatable-read, read-only transaction."""
+    if isinstance(source, PostgresqlDatabase):
+        with source.atomic():
+            source.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    else:
+        with source.atomic(lock_type="DEFERRED"):
+            yield
 
 
 def _reset_sequences(target):

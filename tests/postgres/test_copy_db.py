@@ -2,6 +2,7 @@
 import shutil
 
 import pytest
+from peewee import sort_models
 
 from portal import create_app
 from portal.db import database, make_database
@@ -102,3 +103,43 @@ def rows_count(app, model):
     db = make_database(app.config["DATABASE_URL"])
     with db.connection_context():
         return model.select().count(db)
+
+
+def test_copy_db_reads_the_source_as_of_one_moment_while_it_takes_writes(sqlite_app, empty_postgres, monkeypatch):
+    """A user and their first audit row written while the copy runs (after the user table was read) must
+    not leave an audit row naming a user the copy lacks: the copy is of one moment, without both."""
+    import sqlite3
+
+    from portal import copy_db
+    from portal.clock import now_utc
+
+    path = sqlite_app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    real_batches, calls = copy_db._batches, []
+    order = sort_models(ALL_MODELS)
+    # SQLite starts reading a table when its query runs, before its rows are taken in batches: write while
+    # the table before audit_event is taken, after user was read.
+    audit_turn = order.index(AuditEvent)
+    assert order.index(User) < audit_turn - 1
+
+    def batches_with_a_write_midway(rows, size):
+        calls.append(1)
+        if len(calls) == audit_turn:
+            with sqlite3.connect(path) as writer:
+                user_id = writer.execute(
+                    "INSERT INTO user (email, name, role, password_hash, active, session_version, language, created_at)"
+                    " VALUES ('late@example.org', 'Late', 'staff', 'x', 1, 1, 'da', ?)", (now_utc().isoformat(),)
+                ).lastrowid
+                writer.execute("INSERT INTO audit_event (actor_id, actor_role, action, object_type, object_id, at, details)"
+                               " VALUES (?, 'staff', 'user.login', 'user', ?, ?, '{}')",
+                               (user_id, str(user_id), now_utc().isoformat()))
+        return real_batches(rows, size)
+
+    monkeypatch.setattr(copy_db, "_batches", batches_with_a_write_midway)
+    before = {model: rows_count(sqlite_app, model) for model in (User, AuditEvent)}
+    result = sqlite_app.test_cli_runner().invoke(args=["copy-db", "--to", empty_postgres])
+    assert result.exit_code == 0, result.output
+    target = make_database(empty_postgres)
+    with target.connection_context():
+        assert User.select().count(target) == before[User]
+        assert AuditEvent.select().count(target) == before[AuditEvent]
+    assert rows_count(sqlite_app, User) == before[User] + 1          # the write did happen, after the moment
