@@ -1,4 +1,5 @@
 """The database behind a proxy: SQLite by default, PostgreSQL by URL; a pooled connection per request."""
+import weakref
 from pathlib import Path
 
 from flask import g
@@ -24,6 +25,36 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+class PooledSqlite(PooledSqliteDatabase):
+    """SQLite connections reused across requests, each handed back with no statement still open.
+
+    A SELECT whose rows were not all read keeps its statement, and with it a read snapshot, open until
+    the cursor is freed; peewee's query objects can keep a cursor alive in a reference cycle until the
+    garbage collector runs. Back in the pool, such a connection would show the next request the
+    database as it was earlier (an email queued in between looked unsent). So every cursor a
+    connection made is closed when the connection goes back."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cursors = {}                 # id(connection) -> weak references to its cursors
+
+    def cursor(self, named_cursor=None):
+        cursor = super().cursor(named_cursor)
+        self._cursors.setdefault(id(cursor.connection), []).append(weakref.ref(cursor))
+        return cursor
+
+    def _can_reuse(self, conn):
+        for ref in self._cursors.pop(id(conn), ()):
+            cursor = ref()
+            if cursor is not None:
+                cursor.close()
+        return super()._can_reuse(conn)
+
+    def _close_raw(self, conn):
+        self._cursors.pop(id(conn), None)
+        return super()._close_raw(conn)
+
+
 def make_database(url: str, max_page_count: int | None = None):
     """Open (lazily) the database a URL names; SQLite write transactions take the lock up front.
 
@@ -36,8 +67,8 @@ def make_database(url: str, max_page_count: int | None = None):
         pragmas = {**SQLITE_PRAGMAS, **({"max_page_count": int(max_page_count)} if max_page_count else {})}
         # Pooled too: opening a SQLite connection and setting its pragmas costs more than a simple query,
         # so a request borrows an open connection (one thread at a time) and gives it back at teardown;
-        # a transaction left open is rolled back on return.
-        return PooledSqliteDatabase(path, pragmas=pragmas, timeout=10, lock_type="IMMEDIATE", autoconnect=True,
+        # a transaction left open is rolled back and open statements are closed on return.
+        return PooledSqlite(path, pragmas=pragmas, timeout=10, lock_type="IMMEDIATE", autoconnect=True,
                                     max_connections=32, stale_timeout=300, check_same_thread=False)
     if url.startswith(("postgres://", "postgresql://")):
         # A pool per process: a request's connection goes back to it at teardown instead of being closed,

@@ -1,4 +1,5 @@
 """Migrations: versioned, idempotent, and matching the models."""
+import pytest
 from peewee import PostgresqlDatabase
 from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
@@ -27,3 +28,22 @@ def test_all_98_municipalities_are_loaded_with_codes_and_regions(app, ctx):
     copenhagen = Municipality.get_by_id("101")
     assert copenhagen.name == "Københavns Kommune" and copenhagen.region_name == "Region Hovedstaden"
     assert Municipality.get_by_id("851").name == "Aalborg Kommune"
+
+
+@pytest.mark.sqlite_only
+def test_a_pooled_connection_shows_the_next_request_what_others_wrote_meanwhile(app):
+    """A SELECT left unfinished (its cursor still alive, as a reference cycle can keep it) must not keep
+    the pooled connection on an old snapshot of the database."""
+    import sqlite3
+
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    with app.test_request_context("/"):
+        unfinished = database.execute_sql("SELECT code FROM municipality")
+        assert unfinished.fetchone()
+        borrowed = database.connection()
+    with sqlite3.connect(path) as other:
+        other.execute("DELETE FROM municipality WHERE code = '101'")
+    with app.test_request_context("/"):
+        assert database.connection() is borrowed            # the same connection, back from the pool
+        assert Municipality.get_or_none(Municipality.code == "101") is None
+    del unfinished
