@@ -89,9 +89,9 @@ def test_an_unexpected_error_shows_a_friendly_page_with_the_request_id_and_no_tr
         assert_security_headers(response)
 
 
-@pytest.mark.parametrize("status, path", [(404, "/no-such-page"), (404, "/review/NOPE-NOPE"), (400, "/apply/about-you")])
+@pytest.mark.parametrize("status, path", [(404, "/no-such-page"), (404, "/review/NOPE-NOPE"), (405, "/apply/about-you")])
 def test_error_pages_carry_the_request_id(client, login_as, status, path):
     who = login_as("staff") if path.startswith("/review/") else client
-    response = who.open(path, method="PUT" if status == 400 else "GET")
+    response = who.open(path, method="PUT" if status == 405 else "GET")
     assert response.status_code == status
     assert response.headers["X-Request-ID"] in response.get_data(as_text=True)
