@@ -260,6 +260,10 @@ class AuditEvent(BaseModel):
     at = DateTimeField(default=now_utc, index=True)
     details = JSONField(default=dict)
 
+    class Meta:
+        # An application's history: its changes, and its newest views (migrations/0005).
+        indexes = ((("object_id", "action", "at"), False),)
+
 
 class Note(BaseModel):
     """A staff member's internal note on an application; never shown to the applicant."""

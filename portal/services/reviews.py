@@ -303,12 +303,16 @@ def referral_of(application: Application) -> Referral | None:
 
 def history(application: Application) -> tuple[list, list]:
     """The application's audit events, oldest first: (changes and notes, page views)."""
-    events = list(AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
-                  .where((AuditEvent.object_type == "application")
-                         & (AuditEvent.object_id == application.public_id))
-                  .order_by(AuditEvent.at, AuditEvent.id))
-    views = [e for e in events if e.action == "application.viewed"]
-    return [e for e in events if e.action != "application.viewed"], views[-20:][::-1]
+    def events(*conditions):
+        return (AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+                .where((AuditEvent.object_type == "application")
+                       & (AuditEvent.object_id == application.public_id), *conditions))
+
+    viewed = AuditEvent.action == "application.viewed"
+    # Every opening of the page adds a view: read only the 20 newest, not all of them.
+    changes = list(events(~viewed).order_by(AuditEvent.at, AuditEvent.id))
+    views = list(events(viewed).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(20))
+    return changes, views
 
 
 def notes_of(application: Application) -> list:
