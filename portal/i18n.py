@@ -39,13 +39,18 @@ def current_translations():
     return translations
 
 
-@pass_context
-def _template_gettext(context, string, **variables):
-    translated = current_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
-        # As Jinja's own newstyle gettext: the text is ours (the catalogue), the variables are escaped by %.
-        translated = Markup(translated)  # nosec B704 - catalogue text, not input
-    return translated % variables
+def _gettext_with(translations):
+    """`_()` for templates: translated, Markup when autoescaping, then %-formatted with the keyword
+    arguments — as Jinja's newstyle gettext, so "%%" means "%" — in one call instead of the extension's
+    alias → wrapper → callable chain. `translations` None: the request's (looked up per call)."""
+    @pass_context
+    def gettext(context, string, **variables):
+        translated = (translations or current_translations()).ugettext(string)
+        if context.eval_ctx.autoescape:
+            # The text is ours (the catalogue); the variables are escaped by Markup's %.
+            translated = Markup(translated)  # nosec B704 - catalogue text, not input
+        return translated % variables
+    return gettext
 
 
 def current_lang() -> str:
@@ -68,14 +73,14 @@ def init_app(app):
         npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    # `_()` is by far the most used call in the templates: give it one function instead of the extension's
-    # alias → newstyle wrapper → callable chain. Same result: translated, Markup when autoescaping,
-    # then %-formatted with the keyword arguments (so "%%" means "%", as with the extension).
-    app.jinja_env.globals["_"] = _template_gettext
+    # `_()` is by far the most used call in the templates. Macros imported without context use the global;
+    # a page gets one bound to the catalogue of the language it is rendered in (force_locale included).
+    app.jinja_env.globals["_"] = _gettext_with(None)
 
     @app.context_processor
     def _language_context():
-        return {"current_lang": current_lang(), "lang_url": lang_url if has_request_context() else None}
+        return {"current_lang": current_lang(), "lang_url": lang_url if has_request_context() else None,
+                "_": _gettext_with(current_translations())}
 
     @app.after_request
     def _remember_language(response):
