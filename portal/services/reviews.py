@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, SQL, Case, Expression, SqliteDatabase, fn
 
 from .. import mail
 from ..clock import now_utc
@@ -127,6 +127,7 @@ def _conditions(f: QueueFilter, user, with_status=True) -> list:
     return terms
 
 
+_REFERENCE_START = re.compile(r"MB-[A-Z0-9]{0,4}(?:-[A-Z0-9]{0,4})?", re.IGNORECASE)
 _REFERENCE_LIKE = re.compile(r"MB-[A-Z0-9-]*|[A-Z0-9]{4}-[A-Z0-9]{0,4}", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_ '.-]*(?:[ '.-]+[^\W\d_]*)*")
 
@@ -136,6 +137,10 @@ def _matches(term: str):
     a = Application
     if "@" in term:
         return a.email.contains(term)
+    if _REFERENCE_START.fullmatch(term) and isinstance(database.obj, SqliteDatabase):
+        # The start of a reference ("MB-K7Q2…", what staff paste or read out): a GLOB prefix is a range
+        # on SQLite's unique reference index. References are upper case, so the term is too.
+        return Expression(a.reference, "GLOB", term.upper() + "*")
     if _REFERENCE_LIKE.fullmatch(term):
         return a.reference.contains(term) | a.full_name.contains(term)     # "Jean-Paul" looks like one
     if _NAME_LIKE.fullmatch(term):

@@ -71,7 +71,8 @@ def test_assigned_filter_shows_mine_and_unassigned(staff, make_user):
     assert len(refs(staff.get("/review/"))) == 3 and theirs.reference in refs(staff.get("/review/"))
 
 
-@pytest.mark.parametrize("term", ["hassan", "Amal", "MB-FIND", "find-me", "amal.h@", "AMAL.H@EXAMPLE"])
+@pytest.mark.parametrize("term", ["hassan", "Amal", "MB-FIND", "mb-find-m", "MB-FIND-ME22", "find-me", "amal.h@",
+                                  "AMAL.H@EXAMPLE"])
 def test_search_finds_by_name_reference_or_email(staff, term):
     wanted = make_application(full_name="Amal Hassan", reference="MB-FIND-ME22", email="amal.h@example.org")
     make_application(full_name="Yonas Tesfay", email="yonas@example.org")
