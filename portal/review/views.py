@@ -10,6 +10,7 @@ from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx, page_or_fragment
 from ..models import Municipality, Programme
+from ..referrals.forms import CONSENT_HOW
 from ..security import keeps_input
 from ..services import reviews
 from .forms import DECISION_FORMS, STATUS_LABELS, VERDICT_LABELS, NoteForm, QueueFilterForm
@@ -153,7 +154,7 @@ def _application_page(application, note_form):
         referral=reviews.referral_of(application), history=changes, views=views,
         notes=reviews.notes_of(application), note_form=note_form,
         actions=reviews.available_actions(application, current_user),
-        municipality_name=_municipality_names())
+        municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW))
 
 
 def _decision_form(action, application):

@@ -411,7 +411,7 @@ def _one(rng, ctx, app_id, used, previous, originals):
     if source == "referral" and caseworker:
         referral = {"public_id": secrets.token_urlsafe(16), "caseworker": caseworker, "municipality": municipality,
                     "full_name": name, "email": email, "phone": row["phone"], "language": language,
-                    "note": "Referred after a meeting at the job centre.", "consent_how": "In a meeting",
+                    "note": "Referred after a meeting at the job centre.", "consent_how": "in_person",
                     "consent_at": created.date(), "mode": rng.choice(["together", "invite"]),
                     "application": app_id, "created_at": created, "invited_at": None}
     return row, events, referral

@@ -74,6 +74,15 @@ def test_filling_in_together_submits_on_the_citizens_behalf(app, caseworker):
     assert "Yonas Tesfay" in listing and "Submitted" in listing and application.reference in listing
 
 
+@pytest.mark.parametrize("code, label", [("in_person", "In person"), ("phone", "By phone")])
+def test_staff_read_how_the_citizen_agreed_in_words(app, caseworker, login_as, code, label):
+    refer(caseworker, "together", consent_how=code)
+    fill(caseworker, **{"about-you": {"full_name": "Yonas Tesfay"}})
+    caseworker.post("/apply/submit")
+    page = login_as("staff").get(f"/review/{Application.get().reference}?lang=en").get_data(as_text=True)
+    assert f"<td>{label} (" in page and f"<td>{code} (" not in page
+
+
 def test_an_invitation_is_emailed_and_the_citizen_finishes_the_form(app, caseworker, inbox):
     response = refer(caseworker, "invite")
     referral = Referral.get()
