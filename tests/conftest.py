@@ -6,12 +6,16 @@ import shutil
 
 import pytest
 
-from portal import create_app
+from portal import create_app, passwords
 from portal.cli import migrate
 from portal.db import database
 from portal.services import users
 
 pytest_plugins = ["tests.smtp", "tests.browser.fixtures", "tests.postgres.fixtures"]
+
+# Still Argon2id, at a fraction of the production cost (~1 ms instead of ~90 ms a hash): the suite creates
+# and signs in thousands of users. Servers the tests start as processes keep the production parameters.
+passwords.use_parameters(time_cost=1, memory_cost=1024, parallelism=1)
 
 PASSWORD = "correct horse battery staple"
 

@@ -55,3 +55,15 @@ def test_create_user_refuses_bad_input_without_a_traceback(app):
         result = run(app, "create-user", *args)
         assert result.exit_code == 2 and "Traceback" not in result.output
     assert User.select().count() == 0
+
+
+def test_production_hashes_use_argon2id_at_full_cost():
+    """The suite hashes cheaply (conftest); what the portal itself uses is RFC 9106's low-memory profile."""
+    import importlib
+
+    from portal import passwords
+    fresh = importlib.reload(passwords)
+    try:
+        assert fresh.hash_password("x").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    finally:
+        fresh.use_parameters(time_cost=1, memory_cost=1024, parallelism=1)
