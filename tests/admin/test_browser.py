@@ -27,17 +27,23 @@ def sign_in_as_admin(live_server, page):
     page.wait_for_load_state()
 
 
-@pytest.mark.parametrize("javascript", [True, False])
-def test_admin_pages_are_accessible_and_saving_works(live_server, browser, javascript):
+def admin_browser(browser, javascript):
+    """A fresh English browser context, with or without JavaScript, with axe and a record of CSP refusals."""
     context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.csp_errors = []
     page.on("console", lambda message: page.csp_errors.append(message.text)
             if "Content Security Policy" in message.text else None)
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_admin_pages_are_accessible_and_saving_works(live_server, browser, javascript):
+    context, page = admin_browser(browser, javascript)
     # axe runs in the page, so only where JavaScript runs; without it, the flow itself is the test.
     check = assert_accessible if javascript else (lambda page: None)
-    page.set_default_timeout(10_000)
     try:
         sign_in_as_admin(live_server, page)
         assert page.url.endswith("/admin/")
@@ -76,14 +82,8 @@ def test_admin_pages_are_accessible_and_saving_works(live_server, browser, javas
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_an_admin_creates_and_edits_a_programme(live_server, browser, check_as_without_js, javascript):
-    context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda message: page.csp_errors.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    context, page = admin_browser(browser, javascript)
     check = assert_accessible if javascript else check_as_without_js
-    page.set_default_timeout(10_000)
     try:
         sign_in_as_admin(live_server, page)
         page.get_by_role("link", name="Create a programme").click()
