@@ -7,12 +7,14 @@
    instance/bench/ (delete it to rebuild; 1,000,000 takes about 6 minutes and 5 GB).
 2. PostgreSQL: a throwaway server from Debian's binaries (tests/postgres/server.py, durable settings),
    filled from that file with `copy-db`.
-3. Per backend: the reference — a bare Flask app under the same gunicorn settings rendering a page of the
-   start page's size with Jinja after one indexed query on the same database (bench/reference.html) —
-   and then `gunicorn -c gunicorn.conf.py wsgi:app` (production settings), driven by wrk (Debian package):
-   the start page, a form step POST with a valid session and CSRF token, the review queue under three
-   filters and one application's page (signed in as staff). Prints requests/s, median and p95 latency, and
-   the ratio of the portal's requests/s to the reference's at the same number of connections.
+3. Per backend, side by side under the same gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app`
+   (production settings) and the references — a bare Flask app rendering, with Jinja after one indexed
+   query on the same database, a page comparable to each measured page (bench/reference*.html: a text
+   page like the start page, a 50-row table like the queue, one application like its page, and a form
+   POST saving one row like a form step). wrk (Debian package) drives the start page, a form step POST
+   with a valid session and CSRF token, the review queue under three filters and one application's page
+   (signed in as staff). Prints requests/s, median and p95 latency, and the ratio of the portal's
+   requests/s to its comparable reference's (and to the plain text page's) at the same concurrency.
 """
 import argparse
 import json
@@ -32,23 +34,59 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask, render_template  # noqa: E402
+from flask import Flask, redirect, render_template, request  # noqa: E402
 
 from portal.db import make_database  # noqa: E402
 
-# The reference: a bare Flask app under the same gunicorn settings, rendering a page of the start page's
-# size with the same template engine (Jinja, autoescaped) after one indexed query on the same database,
-# through the same connection set-up (portal.db.make_database: pooled, the same pragmas).
+# The references: a bare Flask app under the same gunicorn settings, through the same connection set-up
+# (portal.db.make_database: pooled, the same pragmas), rendering with the same template engine (Jinja,
+# autoescaped) after one indexed query on the same database. One comparable page per kind of page
+# measured, about as many bytes as the portal's: a text page for the start page, a table of 50
+# applications for the queue, one application for the application page, and a form POST that saves
+# one row (a durable write, the same synchronous setting) and redirects for the form step.
 reference = Flask("reference", template_folder=str(ROOT / "bench"))
 reference_db = make_database(os.environ.get("PORTAL_DATABASE_URL", "sqlite:///:memory:"))
 REFERENCE_POINTS = [f"Point {n}: " + "the programme in plain words, " * 4 for n in range(1, 16)]
+TABLE_HEADERS = ["Reference", "Name", "Municipality", "Submitted", "Source", "Language", "Eligibility check",
+                 "Duplicate", "Status"]
+
+
+def _one(sql, *params):
+    return reference_db.execute_sql(sql.replace("?", reference_db.param), params).fetchone()
 
 
 @reference.get("/")
 def reference_page():
-    row = reference_db.execute_sql(f"SELECT id, name, start_date FROM programme WHERE id = {reference_db.param}",
-                                   (1,)).fetchone()
+    row = _one("SELECT id, name, start_date FROM programme WHERE id = ?", 1)
     return render_template("reference.html", programme=row, points=REFERENCE_POINTS)
+
+
+@reference.get("/table")
+def reference_table():
+    rows = reference_db.execute_sql(
+        "SELECT a.reference, a.full_name, m.name, a.submitted_at, a.source, a.language, a.verdict, "
+        "a.possible_duplicate, a.status FROM application a LEFT JOIN municipality m ON m.code = a.municipality_id "
+        "WHERE a.submitted_at IS NOT NULL ORDER BY a.submitted_at DESC LIMIT 50").fetchall()
+    return render_template("reference_table.html", rows=rows, headers=TABLE_HEADERS, points=REFERENCE_POINTS * 2)
+
+
+@reference.get("/record/<number>")
+def reference_record(number):
+    row = _one("SELECT reference, full_name, status, submitted_at, answers FROM application WHERE reference = ?",
+               number)
+    record = (*row[:4], json.loads(row[4] or "{}")) if row else None
+    return render_template("reference_record.html", record=record, points=REFERENCE_POINTS[:12])
+
+
+@reference.post("/form")
+def reference_form():
+    # One indexed write, committed durably, as the portal's form step saves a draft: the programme row is
+    # rewritten as it is (no data changes; a form's fields are read and checked for presence).
+    if not all(request.form.get(name) for name in ABOUT_YOU):
+        return "missing field", 400
+    with reference_db.atomic():
+        reference_db.execute_sql(f"UPDATE programme SET capacity = capacity WHERE id = {reference_db.param}", (1,))
+    return redirect("/form", code=302)
 
 
 @reference.teardown_request
@@ -180,13 +218,17 @@ def prepare(server_url, database_url):
     assert status == 302, f"first form step failed ({status})"
     status, queue, _ = fetch(server_url + "/review/?status=submitted", cookie=staff)
     reference_number = re.search(r"/review/(MB-[A-Z0-9]{4}-[A-Z0-9]{4})", queue).group(1)
+    body = urllib.parse.urlencode(form)
+    # (label, method, path, body, cookie, the comparable reference page: method, path, body)
     return [
-        ("start page", "GET", "/", None, ""),
-        ("form step POST (about-you)", "POST", "/apply/about-you", urllib.parse.urlencode(form), applicant),
-        ("queue: status=submitted", "GET", "/review/?status=submitted", None, staff),
-        ("queue: municipality=101 + verdict", "GET", "/review/?municipality=101&verdict=likely_eligible", None, staff),
-        ("queue: search by name", "GET", "/review/?q=Hassan", None, staff),
-        ("application page", "GET", f"/review/{reference_number}", None, staff),
+        ("start page", "GET", "/", None, "", ("GET", "/", None)),
+        ("form step POST (about-you)", "POST", "/apply/about-you", body, applicant, ("POST", "/form", body)),
+        ("queue: status=submitted", "GET", "/review/?status=submitted", None, staff, ("GET", "/table", None)),
+        ("queue: municipality=101 + verdict", "GET", "/review/?municipality=101&verdict=likely_eligible", None,
+         staff, ("GET", "/table", None)),
+        ("queue: search by name", "GET", "/review/?q=Hassan", None, staff, ("GET", "/table", None)),
+        ("application page", "GET", f"/review/{reference_number}", None, staff,
+         ("GET", f"/record/{reference_number}", None)),
     ]
 
 
@@ -207,32 +249,41 @@ def check(server_url, method, path, body, cookie):
 
 
 def run_backend(name, database_url, args, script):
-    """The bare reference and then the portal, both on this database; every page at each concurrency."""
+    """The portal and its bare references on this database: per page and concurrency, the comparable
+    reference page first (once: the queue's three filters share one), then the portal's page.
+    Returns rows (label, connections, portal result, comparable reference result, plain reference result)."""
     rows = []
     reference_server = Server("load:reference", {"PORTAL_DATABASE_URL": database_url}, f"reference-{name}")
-    try:
-        for connections in args.connections:
-            rows.append(("bare Flask reference", connections,
-                         wrk(reference_server.url + "/", "GET", None, "", connections, args, script)))
-            log(f"  {name}: reference, {connections} connections: {rows[-1][2]['rps']:.0f} req/s")
-    finally:
-        reference_server.stop()
     # The production settings, the outbox sender after requests included.
     env = {"PORTAL_DATABASE_URL": database_url, "SECRET_KEY": "bench-" + secrets.token_hex(8),
            "PORTAL_ENV": "production"}
     portal = Server("wsgi:app", env, f"portal-{name}")
+    measured = {}
+
+    def reference_result(method, path, body, connections):
+        key = (method, path.split("/record/")[0], connections)
+        if key not in measured:
+            check(reference_server.url, method, path, body, "")
+            measured[key] = wrk(reference_server.url + path, method, body, "", connections, args, script)
+            log(f"  {name}: reference {method} {path}, {connections} connections: {measured[key]['rps']:.0f} req/s")
+        return measured[key]
+
     try:
         scenarios = prepare(portal.url, database_url)
-        for label, method, path, body, cookie in scenarios:
+        for label, method, path, body, cookie, comparable in scenarios:
             if args.only and not any(word in label for word in args.only):
                 continue
             check(portal.url, method, path, body, cookie)
             for connections in args.connections:
-                rows.append((label, connections, wrk(portal.url + path, method, body, cookie, connections, args,
-                                                     script)))
-                log(f"  {name}: {label}, {connections} connections: {rows[-1][2]['rps']:.0f} req/s")
+                plain = reference_result("GET", "/", None, connections)
+                same_kind = reference_result(*comparable, connections)
+                result = wrk(portal.url + path, method, body, cookie, connections, args, script)
+                rows.append((label, connections, result, same_kind, plain))
+                log(f"  {name}: {label}, {connections} connections: {result['rps']:.0f} req/s "
+                    f"({result['rps'] / same_kind['rps']:.2f} of its reference)")
     finally:
         portal.stop()
+        reference_server.stop()
     return rows
 
 
@@ -273,13 +324,14 @@ def main():
     print(f"\n{args.applications} applications; gunicorn -c gunicorn.conf.py ({os.cpu_count()} cores: "
           f"{os.cpu_count() * 2 + 1} workers x 4 threads); wrk -t{args.threads} -d{args.duration}s on the same "
           f"machine.\n")
-    print("| backend | request | connections | requests/s | median ms | p95 ms | ratio to bare Flask | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| backend | page | conn. | requests/s | median ms | p95 ms | comparable reference req/s | "
+          "ratio to it | ratio to the plain page | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for backend, rows in results.items():
-        bare = {connections: r["rps"] for label, connections, r in rows if label == "bare Flask reference"}
-        for label, connections, r in rows:
+        for label, connections, r, same_kind, plain in rows:
             print(f"| {backend} | {label} | {connections} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | "
-                  f"{r['p95_us'] / 1000:.1f} | {r['rps'] / bare[connections]:.2f} | {r['errors'] + r['bad_status']} |")
+                  f"{r['p95_us'] / 1000:.1f} | {same_kind['rps']:.0f} | {r['rps'] / same_kind['rps']:.2f} | "
+                  f"{r['rps'] / plain['rps']:.2f} | {r['errors'] + r['bad_status']} |")
 
 
 if __name__ == "__main__":

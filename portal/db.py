@@ -24,6 +24,26 @@ class BaseModel(Model):
         database = database
         legacy_table_names = False
 
+    @classmethod
+    def one(cls, **columns):
+        """The first row whose columns equal these values, or None: `get_or_none` for the hottest lookups.
+
+        Peewee builds a query's SQL anew on every call, and for a wide row (an application has 30 columns)
+        that costs more than running it. Here the SQL is built once per model, set of columns and kind
+        of database, then run with each call's values."""
+        fields = [cls._meta.fields[name] for name in columns]
+        key = (type(cls._meta.database.obj), cls, tuple(columns))
+        sql = _ONE_ROW_SQL.get(key)
+        if sql is None:
+            sql, params = cls.select().where(*(f == columns[f.name] for f in fields)).limit(1).sql()
+            if len(params) != len(fields) + 1:            # one per column, then the LIMIT
+                raise ValueError(f"{cls.__name__}.one() takes plain column values")
+            _ONE_ROW_SQL[key] = sql
+        return next(iter(cls.raw(sql, *(f.db_value(columns[f.name]) for f in fields), 1)), None)
+
+
+_ONE_ROW_SQL: dict[tuple, str] = {}
+
 
 class PooledSqlite(PooledSqliteDatabase):
     """SQLite connections reused across requests, each handed back with no statement still open.

@@ -2,7 +2,7 @@
 import json
 import secrets
 
-from peewee import (BooleanField, CharField, Check, DateField, DateTimeField,
+from peewee import (BigIntegerField, BooleanField, CharField, Check, DateField, DateTimeField,
                     ForeignKeyField, IntegerField, TextField)
 
 from .clock import now_utc
@@ -221,7 +221,7 @@ class Application(BaseModel):
 
     @classmethod
     def by_public_id(cls, value):
-        return cls.get_or_none(cls.public_id == str(value)[:64])
+        return cls.one(public_id=str(value)[:64])
 
 
 class OneTimeToken(BaseModel):
@@ -233,6 +233,14 @@ class OneTimeToken(BaseModel):
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
     created_at = DateTimeField(default=now_utc)
+
+
+class DataVersion(BaseModel):
+    """A counter per data set, moved on by database triggers at every write to that data (migration 0006),
+    whoever writes: any app instance, the CLI, a script. What a process computed from the data at one
+    version may be reused while the counter stands still (portal/cache.py)."""
+    name = CharField(primary_key=True)
+    version = BigIntegerField(default=0)
 
 
 class Outbox(BaseModel):
@@ -390,7 +398,7 @@ class Outcome(BaseModel):
 
 
 ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site, SiteCatchment,
-              Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
+              Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, DataVersion, Outbox,
               AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
               Milestone, Outcome]
 

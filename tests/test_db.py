@@ -47,3 +47,25 @@ def test_a_pooled_connection_shows_the_next_request_what_others_wrote_meanwhile(
         assert database.connection() is borrowed            # the same connection, back from the pool
         assert Municipality.get_or_none(Municipality.code == "101") is None
     del unfinished
+
+
+def test_one_finds_what_get_or_none_finds_with_every_column_converted(app, ctx):
+    from datetime import datetime
+
+    from portal.models import Application, User
+    made = Application.create(status="submitted", reference="MB-ONE0-0001", answers={"about-you": {"x": 1}},
+                              completed_steps=["about-you"], possible_duplicate=True,
+                              submitted_at=datetime(2026, 1, 2, 3, 4, 5))
+    for found in (Application.one(reference="MB-ONE0-0001"), Application.one(id=made.id),
+                  Application.one(public_id=made.public_id)):
+        expected = Application.get_by_id(made.id)
+        assert found.__data__ == expected.__data__
+        assert found.answers == {"about-you": {"x": 1}} and found.possible_duplicate is True
+        assert found.submitted_at == datetime(2026, 1, 2, 3, 4, 5)
+    assert Application.one(reference="MB-NONE-0000") is None
+    assert User.one(id=made.id, active=True) is None
+    user = User.create(email="one@example.org", name="One", role="staff")
+    assert User.one(id=user.id, session_version=1, active=True).email == "one@example.org"
+    assert User.one(id=user.id, session_version=2, active=True) is None
+    User.update(active=False).where(User.id == user.id).execute()
+    assert User.one(id=user.id, session_version=1, active=True) is None

@@ -1,4 +1,5 @@
 """The applicant's steps. Each form validates one step; conditional fields are checked only when relevant."""
+import functools
 from datetime import date
 
 from babel import Locale
@@ -70,10 +71,16 @@ _NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "XK"}
 
 def country_choices():
     """Countries in the reader's language, sorted by name (names from CLDR via Babel)."""
-    locale = Locale.parse(str(get_locale() or "da"))
+    return [("", _l("Choose a country")), *_countries(str(get_locale() or "da"))]
+
+
+@functools.lru_cache(maxsize=8)
+def _countries(locale_name: str) -> tuple:
+    """Sorted once per language and process: CLDR's names do not change while the portal runs."""
+    locale = Locale.parse(locale_name)
     names = [(code, name) for code, name in locale.territories.items()
              if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
-    return [("", _l("Choose a country")), *sorted(names, key=lambda item: item[1])]
+    return tuple(sorted(names, key=lambda item: item[1]))
 
 
 def _this_year():

@@ -122,7 +122,7 @@ def check_rows(application):
     """The answers as (section title, rows) for the DKFDS summary list; each row links to its step."""
     answers = application.answers or {}
     countries = dict(f.country_choices())
-    municipalities = {m.code: m.name for m in Municipality.select()}
+    municipalities = dict(Municipality.names())
     sections = []
 
     def row(step, key, value, multiline=False):

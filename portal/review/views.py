@@ -1,14 +1,17 @@
 """/review/: the staff review queue, one application's file, decisions, notes and the CSV export."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..access import staff_only
+from ..cache import cache_for
 from ..apply.wiring import check_rows
 from ..clock import now_utc
 from ..eligibility import Assessment
-from ..htmx import is_htmx, page_or_fragment
+from ..htmx import is_htmx
 from ..models import Municipality, Programme
 from ..referrals.forms import CONSENT_HOW
 from ..security import keeps_input
@@ -33,11 +36,15 @@ EXPORT_HEADERS = (_l("Reference"), _l("Name"), _l("Email"), _l("Phone"), _l("Mun
 def queue():
     """The queue; htmx asks for the results region only, and the URL keeps the filters."""
     form, filters = _filters()
-    result = reviews.queue(filters, current_user, page=request.args.get("page", 1, type=int) or 1)
-    context = dict(form=form, result=result, filters=filters, **_queue_links(filters))
-    if request.headers.get("HX-History-Restore-Request") == "true":
-        return render_template("review/queue.html", **context)     # htmx lost its snapshot: whole page
-    return page_or_fragment("review/queue.html", "review/_queue_results.html", **context)
+    page = request.args.get("page", 1, type=int) or 1
+    # htmx lost its snapshot of the page (history restore): it needs the whole page.
+    whole_page = not is_htmx() or request.headers.get("HX-History-Restore-Request") == "true"
+    results = _results(filters, page, oob=not whole_page)
+    if whole_page:
+        results = render_template("review/queue.html", form=form, results=results, clear_url=url_for("review.queue"))
+    response = make_response(results)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/export.csv")
@@ -115,6 +122,22 @@ def _filters():
     return form, form.filters()
 
 
+def _results(filters, page, oob):
+    """The results region (counts, table, pagination), rendered once per version of the queue's data,
+    language and view, then reused: staff paging back and forth, several staff on the same view, or a
+    view opened again before anything changed cost one query. Any write to a submitted application or
+    a reviewer's name moves the version on (migration 0006), and the next view renders afresh."""
+    key = (str(get_locale()), filters, page, oob, current_user.id if filters.assigned == "me" else None)
+
+    def render():
+        result = reviews.queue(filters, current_user, page=page)
+        html = render_template("review/_queue_results.html", result=result, filters=filters, oob=oob,
+                               **_queue_links(filters))
+        return Markup(html)  # nosec B704 - our own autoescaped template's output
+
+    return cache_for(reviews.QUEUE_DATA).get(key, render)
+
+
 def _queue_links(filters):
     args = filters.as_args()
     return {
@@ -134,7 +157,7 @@ def _export_words():
 
 
 def _municipality_names():
-    names = {m.code: m.name for m in Municipality.select(Municipality.code, Municipality.name)}
+    names = dict(Municipality.names())
     return lambda code: names.get(code, code)
 
 

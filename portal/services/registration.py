@@ -80,7 +80,7 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
         if _is_full(error):
             raise StorageFull(application.public_id) from error
         raise
-    return Application.get_by_id(application.id)
+    return Application.one(id=application.id)
 
 
 def issue_resume_link(application: Application) -> str:

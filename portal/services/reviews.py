@@ -20,6 +20,7 @@ from . import audit, tokens
 from .registration import absolute_url
 
 PAGE_SIZE = 50
+QUEUE_DATA = "review_queue"          # the data_version row the queue's cache follows (migration 0006)
 QUEUE_STATUSES = ("submitted", "in_review", "needs_info", "approved", "rejected", "withdrawn",
                   "matched", "active", "completed")
 VERDICTS = ("likely_eligible", "needs_review", "likely_not_eligible")
@@ -273,7 +274,8 @@ def find(reference: str) -> Application | None:
     """A submitted application by its reference (drafts are not staff business)."""
     if not reference or len(reference) > 32:
         return None
-    return Application.get_or_none((Application.reference == reference) & Application.submitted_at.is_null(False))
+    found = Application.one(reference=reference)
+    return found if found is not None and found.submitted_at is not None else None
 
 
 def open_application(reference: str, user) -> Application | None:

@@ -1,0 +1,63 @@
+"""Results a process may reuse while the data they came from is unchanged.
+
+The database keeps a version number per data set (table `data_version`), moved on by triggers at every
+write to that data (migration 0006), whoever writes it. A lookup reads the version (one query by primary
+key) and reuses what this process computed at that version; when the version moves, everything computed
+earlier is dropped, so nothing older than the newest version stays in memory (erased personal data
+included). Several app instances each keep their own cache and read the same version: they never show
+data older than the database's.
+
+Safe by construction: a value is computed after its version was read, so it is at least that new; and
+a missing version row (or a cache size of 0) means no caching at all."""
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+
+from .models import DataVersion
+
+
+def current_version(data_set: str) -> int | None:
+    return DataVersion.select(DataVersion.version).where(DataVersion.name == data_set).scalar()
+
+
+class VersionedCache:
+    """Up to `size` values of one data set's current version, the least recently used dropped first."""
+
+    def __init__(self, data_set: str, size: int):
+        self.data_set, self.size = data_set, size
+        self._version = None
+        self._values = OrderedDict()
+        self._lock = threading.Lock()           # gunicorn runs several threads per process
+
+    def get(self, key, compute):
+        """The value for `key` at the data's current version: kept, or computed now (and kept)."""
+        version = current_version(self.data_set) if self.size > 0 else None
+        if version is None:
+            return compute()
+        with self._lock:
+            if version != self._version:
+                self._values.clear()
+                self._version = version
+            elif key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if version == self._version:         # not if a newer version was seen meanwhile
+                self._values[key] = value
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+        return value
+
+    def __len__(self):
+        return len(self._values)
+
+
+def cache_for(data_set: str) -> VersionedCache:
+    """This app's cache for a data set (its size: config CACHE_SIZE, 0 turns caching off)."""
+    caches = current_app.extensions.setdefault("versioned_caches", {})
+    cache = caches.get(data_set)
+    if cache is None:
+        cache = caches.setdefault(data_set, VersionedCache(data_set, current_app.config.get("CACHE_SIZE", 64)))
+    return cache

@@ -1,0 +1,90 @@
+"""The review queue's data version (migration 0006) and the cache that follows it (portal/cache.py)."""
+from datetime import datetime
+
+from portal.cache import VersionedCache, current_version
+from portal.db import database
+from portal.models import Application, DataVersion, User
+from portal.services.reviews import QUEUE_DATA
+
+
+def version():
+    return current_version(QUEUE_DATA)
+
+
+def test_writes_to_submitted_applications_move_the_queue_version_and_drafts_do_not(app, ctx):
+    start = version()
+    assert start is not None
+    draft = Application.create(status="draft", full_name="Draft Person")
+    Application.update(full_name="Still a draft").where(Application.id == draft.id).execute()
+    assert version() == start                                   # an applicant saving a step
+    Application.update(status="submitted", reference="MB-VERS-0001", submitted_at=datetime(2026, 1, 1)) \
+        .where(Application.id == draft.id).execute()
+    assert version() == start + 1                               # submitted: now in the queue
+    Application.update(status="in_review").where(Application.id == draft.id).execute()
+    assert version() == start + 2
+    Application.create(status="submitted", reference="MB-VERS-0002", submitted_at=datetime(2026, 1, 2))
+    assert version() == start + 3
+    Application.delete().where(Application.reference == "MB-VERS-0002").execute()
+    assert version() == start + 4
+    Application.delete().where(Application.id == draft.id).execute()
+    assert version() == start + 5
+
+
+def test_a_bulk_insert_moves_the_version_and_a_failed_write_does_not(app, ctx):
+    start = version()
+    Application.insert_many([{"status": "submitted", "reference": f"MB-BULK-{n:04d}",
+                              "submitted_at": datetime(2026, 1, 1)} for n in range(50)]).execute()
+    assert version() > start
+    moved = version()
+    try:
+        with database.atomic():
+            Application.update(full_name="Changed").where(Application.reference == "MB-BULK-0001").execute()
+            raise RuntimeError("the rest of the transaction failed")
+    except RuntimeError:
+        pass
+    assert version() == moved                                   # rolled back together with the write
+
+
+def test_a_reviewer_renamed_moves_the_version(app, ctx):
+    user = User.create(email="reviewer@example.org", name="Old Name", role="staff", password_hash="x")
+    start = version()
+    User.update(language="en").where(User.id == user.id).execute()
+    assert version() == start
+    User.update(name="New Name").where(User.id == user.id).execute()
+    assert version() == start + 1
+
+
+def test_the_cache_reuses_a_value_until_the_version_moves(app, ctx):
+    cache, computed = VersionedCache(QUEUE_DATA, size=8), []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert cache.get("view", compute) == 1
+    assert cache.get("view", compute) == 1 and len(computed) == 1
+    assert cache.get("other view", compute) == 2
+    DataVersion.update(version=DataVersion.version + 1).where(DataVersion.name == QUEUE_DATA).execute()
+    assert cache.get("view", compute) == 3
+    assert len(cache) == 1                       # what was computed at the older version is gone
+
+
+def test_the_cache_keeps_only_its_size_least_recently_used_first(app, ctx):
+    cache = VersionedCache(QUEUE_DATA, size=2)
+    for key in ("a", "b"):
+        cache.get(key, lambda key=key: key.upper())
+    cache.get("a", lambda: "again")              # "a" used again: "b" is now the oldest
+    cache.get("c", lambda: "C")
+    assert cache.get("a", lambda: "recomputed") == "A"
+    assert cache.get("b", lambda: "recomputed") == "recomputed"
+
+
+def test_no_version_row_or_size_zero_means_no_caching(app, ctx):
+    calls = []
+    off = VersionedCache(QUEUE_DATA, size=0)
+    off.get("k", lambda: calls.append(1))
+    off.get("k", lambda: calls.append(1))
+    unknown = VersionedCache("no such data", size=8)
+    unknown.get("k", lambda: calls.append(1))
+    unknown.get("k", lambda: calls.append(1))
+    assert len(calls) == 4
