@@ -6,11 +6,11 @@ from peewee import AutoField, PostgresqlDatabase, sort_models
 from playhouse.migrations import Runner
 
 from .db import database, make_database
-from .models import ALL_MODELS, Municipality
+from .models import ALL_MODELS, DataVersion, Municipality
 
 MIGRATION_TABLE = "schema_migration"
 # Filled by the migrations themselves (reference data): replaced by the source's rows, not a reason to refuse.
-REFERENCE_MODELS = (Municipality,)
+REFERENCE_MODELS = (Municipality, DataVersion)
 
 
 class CopyRefused(Exception):
