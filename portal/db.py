@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import g
 
-from peewee import DatabaseProxy, Model
+from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
@@ -73,6 +73,15 @@ class PooledSqlite(PooledSqliteDatabase):
     def _close_raw(self, conn):
         self._cursors.pop(id(conn), None)
         return super()._close_raw(conn)
+
+
+def for_backend(db, sqlite, postgres, what: str):
+    """The SQL a migration runs on this kind of database (SQLite or PostgreSQL); any other is refused."""
+    if isinstance(db, SqliteDatabase):
+        return sqlite
+    if isinstance(db, PostgresqlDatabase):
+        return postgres
+    raise RuntimeError(f"no {what} written for {type(db).__name__}")
 
 
 def make_database(url: str, max_page_count: int | None = None):

@@ -88,3 +88,17 @@ def test_no_version_row_or_size_zero_means_no_caching(app, ctx):
     unknown.get("k", lambda: calls.append(1))
     unknown.get("k", lambda: calls.append(1))
     assert len(calls) == 4
+
+
+def test_a_programme_added_renamed_or_removed_moves_the_version(app, ctx):
+    from datetime import date
+
+    from portal.models import Programme
+    start = version()
+    programme = Programme.create(name="Forløb 2028", start_date=date(2028, 1, 1))
+    Programme.update(name="Forløb 2028 (forår)").where(Programme.id == programme.id).execute()
+    assert version() == start + 2
+    Programme.update(capacity=30).where(Programme.id == programme.id).execute()
+    assert version() == start + 2                  # places are not on the queue page
+    Programme.delete().where(Programme.id == programme.id).execute()
+    assert version() == start + 3

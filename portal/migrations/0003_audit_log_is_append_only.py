@@ -3,7 +3,7 @@
 One kind of UPDATE is allowed: an erasure's redaction (GDPR art. 17), which replaces the person's data
 in `details` with "[erased]" and marks the row `"redacted": true` (services/status.delete_personal_data).
 Who did what, to which object and when stays fixed forever; a redacted row says so."""
-from peewee import PostgresqlDatabase, SqliteDatabase
+from portal.db import for_backend
 
 REDACTED = '"redacted": true'        # as JSONField writes it (json.dumps, default separators)
 
@@ -47,19 +47,11 @@ POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event"
                  "DROP FUNCTION IF EXISTS audit_event_append_only()"]
 
 
-def _statements(db, sqlite, postgres):
-    if isinstance(db, SqliteDatabase):
-        return sqlite
-    if isinstance(db, PostgresqlDatabase):
-        return postgres
-    raise RuntimeError(f"no append-only triggers written for {type(db).__name__}")
-
-
 def up(migrator, db):
-    for sql in _statements(db, SQLITE_UP, POSTGRES_UP):
+    for sql in for_backend(db, SQLITE_UP, POSTGRES_UP, "append-only triggers"):
         db.execute_sql(sql)
 
 
 def down(migrator, db):
-    for sql in _statements(db, SQLITE_DOWN, POSTGRES_DOWN):
+    for sql in for_backend(db, SQLITE_DOWN, POSTGRES_DOWN, "append-only triggers"):
         db.execute_sql(sql)

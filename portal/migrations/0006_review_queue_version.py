@@ -10,10 +10,12 @@ portal/cache.py keeps what a process computed at one version and uses it while t
 On PostgreSQL the triggers run once per statement (with transition tables), not once per row: a bulk
 insert of a million rows (copy-db) moves the counter once per batch, and never piles up a million
 versions of one row in one transaction."""
-from peewee import BigIntegerField, CharField, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import BigIntegerField, CharField, Model
+
+from portal.db import for_backend
 
 DATA_SET = "review_queue"
-_BUMP = f"UPDATE data_version SET version = version + 1 WHERE name = '{DATA_SET}'"
+_BUMP = "UPDATE data_version SET version = version + 1 WHERE name = 'review_queue'"     # DATA_SET's row
 
 SQLITE_UP = [
     f"""CREATE TRIGGER IF NOT EXISTS review_queue_insert AFTER INSERT ON application
@@ -33,7 +35,7 @@ _POSTGRES_DROP_TRIGGERS = [f"DROP TRIGGER IF EXISTS review_queue_{name} ON {tabl
     ("insert", "application"), ("update", "application"), ("delete", "application"), ("truncate", "application"),
     ("user_name", '"user"'))]
 POSTGRES_UP = [
-    f"""CREATE OR REPLACE FUNCTION review_queue_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION review_queue_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_TABLE_NAME = 'application' THEN
             IF TG_OP = 'INSERT' THEN
@@ -45,7 +47,7 @@ POSTGRES_UP = [
                 IF NOT EXISTS (SELECT 1 FROM old_rows WHERE submitted_at IS NOT NULL) THEN RETURN NULL; END IF;
             END IF;
         END IF;
-        {_BUMP};
+        UPDATE data_version SET version = version + 1 WHERE name = 'review_queue';
         RETURN NULL;
     END $$""",
     *_POSTGRES_DROP_TRIGGERS,
@@ -78,23 +80,15 @@ def _table(db):
     return DataVersion
 
 
-def _statements(db, sqlite, postgres):
-    if isinstance(db, SqliteDatabase):
-        return sqlite
-    if isinstance(db, PostgresqlDatabase):
-        return postgres
-    raise RuntimeError(f"no review queue triggers written for {type(db).__name__}")
-
-
 def up(migrator, db):
     table = _table(db)
     db.create_tables([table], safe=True)
     table.insert(name=DATA_SET, version=0).on_conflict_ignore().execute()
-    for sql in _statements(db, SQLITE_UP, POSTGRES_UP):
+    for sql in for_backend(db, SQLITE_UP, POSTGRES_UP, "review queue triggers"):
         db.execute_sql(sql)
 
 
 def down(migrator, db):
-    for sql in _statements(db, SQLITE_DOWN, POSTGRES_DOWN):
+    for sql in for_backend(db, SQLITE_DOWN, POSTGRES_DOWN, "review queue triggers"):
         db.execute_sql(sql)
     db.drop_tables([_table(db)], safe=True)

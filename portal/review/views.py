@@ -35,14 +35,10 @@ EXPORT_HEADERS = (_l("Reference"), _l("Name"), _l("Email"), _l("Phone"), _l("Mun
 @staff_only
 def queue():
     """The queue; htmx asks for the results region only, and the URL keeps the filters."""
-    form, filters = _filters()
-    page = request.args.get("page", 1, type=int) or 1
     # htmx lost its snapshot of the page (history restore): it needs the whole page.
     whole_page = not is_htmx() or request.headers.get("HX-History-Restore-Request") == "true"
-    results = _results(filters, page, oob=not whole_page)
-    if whole_page:
-        results = render_template("review/queue.html", form=form, results=results, clear_url=url_for("review.queue"))
-    response = make_response(results)
+    content = _queue_content(whole_page)
+    response = make_response(render_template("review/queue.html", content=content) if whole_page else content)
     response.vary.add("HX-Request")
     return response
 
@@ -122,18 +118,25 @@ def _filters():
     return form, form.filters()
 
 
-def _results(filters, page, oob):
-    """The results region (counts, table, pagination), rendered once per version of the queue's data,
-    language and view, then reused: staff paging back and forth, several staff on the same view, or a
-    view opened again before anything changed cost one query. Any write to a submitted application or
-    a reviewer's name moves the version on (migration 0006), and the next view renders afresh."""
-    key = (str(get_locale()), filters, page, oob, current_user.id if filters.assigned == "me" else None)
+def _queue_content(whole_page):
+    """The filters and results (or, for htmx, the results alone), rendered once per version of the queue's
+    data, language and query string, then reused: staff paging back and forth, several staff on the same
+    view, or a view opened again before anything changed cost one query. Any write to a submitted
+    application, a reviewer's name or a programme moves the version on (migrations 0006, 0008), and the
+    next view renders afresh. The page's layout (who is signed in, the sign-out form) is not cached."""
+    mine = current_user.id if "assigned" in request.args else None       # "assigned to me" is per person
+    key = (str(get_locale()), request.query_string, whole_page, mine)
 
     def render():
-        result = reviews.queue(filters, current_user, page=page)
-        html = render_template("review/_queue_results.html", result=result, filters=filters, oob=oob,
-                               **_queue_links(filters))
-        return Markup(html)  # nosec B704 - our own autoescaped template's output
+        form, filters = _filters()
+        result = reviews.queue(filters, current_user, page=request.args.get("page", 1, type=int) or 1)
+        # Markup: the output of our own autoescaped templates, put into the page as it is.
+        html = Markup(render_template("review/_queue_results.html", result=result, filters=filters,
+                                      oob=not whole_page, **_queue_links(filters)))
+        if whole_page:
+            html = Markup(render_template("review/_queue_page.html", form=form, results=html,
+                                          clear_url=url_for("review.queue")))
+        return html
 
     return cache_for(reviews.QUEUE_DATA).get(key, render)
 

@@ -71,3 +71,20 @@ def test_assigned_to_me_is_each_reviewers_own(login_as):
     Application.update(assigned_to=first.user.id).where(Application.id == mine.id).execute()
     assert names(first.get("/review/?assigned=me")) == ["Mine Only"]
     assert names(second.get("/review/?assigned=me")) == []
+
+
+def test_the_filter_form_and_the_signed_in_person_are_always_current(login_as):
+    from datetime import date
+
+    from portal.models import Programme
+    first, second = login_as("staff"), login_as("staff")
+    make_application(full_name="Amal Hassan")
+    assert "Forløb 2029" not in first.get("/review/?lang=en").get_data(as_text=True)
+    Programme.create(name="Forløb 2029", start_date=date(2029, 1, 1))
+    soup = BeautifulSoup(first.get("/review/?lang=en").get_data(as_text=True), "html.parser")
+    assert "Forløb 2029" in [o.get_text() for o in soup.select("#programme option")]
+    # The same cached view, but each person's own page around it (their name, their sign-out form).
+    page = second.get("/review/?lang=en").get_data(as_text=True)
+    assert second.user.name in page and first.user.name not in page
+    typed = BeautifulSoup(first.get("/review/?q=%3Cb%3Ehi&lang=en").get_data(as_text=True), "html.parser")
+    assert typed.select_one("#q")["value"] == "<b>hi"          # what was typed, escaped, kept in the box
