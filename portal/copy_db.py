@@ -6,7 +6,7 @@ from peewee import AutoField, PostgresqlDatabase, sort_models
 from playhouse.migrations import Runner
 
 from .db import database, make_database
-from .models import ALL_MODELS, DataVersion, Municipality
+from .models import ALL_MODELS, SQLITE_ONLY_TABLES, DataVersion, Municipality
 
 MIGRATION_TABLE = "schema_migration"
 # Filled by the migrations themselves (reference data): replaced by the source's rows, not a reason to refuse.
@@ -32,7 +32,8 @@ def copy_database(target_url: str, migrations_dir: str, batch_size: int = 1000) 
     pending = [m.name for m in Runner(source, migrations_dir).status() if not m.applied]
     if pending:
         raise CopyRefused(f"The source database has migrations to apply first (init-db): {', '.join(pending)}")
-    known = {model._meta.table_name for model in ALL_MODELS} | {MIGRATION_TABLE}
+    # The SQLite-only search index is not copied: the target's migrations make its own (0004 on PostgreSQL).
+    known = {model._meta.table_name for model in ALL_MODELS} | {MIGRATION_TABLE} | SQLITE_ONLY_TABLES
     unknown = sorted(t for t in set(source.get_tables()) - known if not t.startswith("sqlite_"))
     if unknown:
         raise CopyRefused(f"The source has tables the portal does not know, so they would not be copied: "

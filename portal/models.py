@@ -406,3 +406,10 @@ ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site,
 # operator class has no SQLite equivalent): migrations/0004_trigram_search.py.
 POSTGRES_ONLY_INDEXES = {("application", "application_full_name_trgm"), ("application", "application_email_trgm"),
                          ("application", "application_reference_trgm")}
+
+# Tables and triggers that only SQLite has, made by a migration rather than declared on a model: the review
+# queue's trigram search index (an FTS5 table and the shadow tables FTS5 keeps for it) and the triggers that
+# keep it in step with `application`: migrations/0007_sqlite_trigram_search.py. copy-db leaves them out.
+SQLITE_ONLY_TABLES = {"application_search", "application_search_data", "application_search_idx",
+                      "application_search_docsize", "application_search_config"}
+SQLITE_ONLY_TRIGGERS = {"application_search_insert", "application_search_update", "application_search_delete"}

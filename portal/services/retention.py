@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from ..db import database
 from ..models import Application, LoginAttempt, OneTimeToken, Programme
 from . import audit
-from .status import delete_personal_data
+from .status import delete_personal_data, forget_deleted_search_terms
 
 DRAFT_LIFETIME = timedelta(days=30)
 DEFAULT_RETENTION = timedelta(days=730)
@@ -49,4 +49,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     with database.atomic():
         OneTimeToken.delete().where(OneTimeToken.expires_at < now).execute()
         LoginAttempt.delete().where(LoginAttempt.at < now - timedelta(days=30)).execute()
+        # Once for the whole batch (it rewrites the index), and on every run: it also clears what an earlier,
+        # interrupted run deleted and the old trigrams of names and emails changed since.
+        forget_deleted_search_terms()
     return report

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from peewee import JOIN, SQL, Case, Expression, SqliteDatabase, fn
+from peewee import JOIN, OP, SQL, Case, Expression, SqliteDatabase, fn
 
 from .. import mail
 from ..clock import now_utc
@@ -117,14 +117,20 @@ def _conditions(f: QueueFilter, user, with_status=True) -> list:
         terms.append(a.submitted_at >= datetime.combine(f.submitted_from, time.min))
     if f.submitted_to:
         terms.append(a.submitted_at < datetime.combine(f.submitted_to + timedelta(days=1), time.min))
-    term = (f.search or "").strip()[:SEARCH_MAX]
+    # Without NUL: PostgreSQL refuses it in a parameter, and FTS5 would read the query only up to it.
+    term = (f.search or "").replace("\0", "").strip()[:SEARCH_MAX]
     if term:
-        # The matching ids first, in a subquery of their own (MATERIALIZED): PostgreSQL reads them from its
-        # trigram indexes, SQLite from one narrow index (name, email, reference) instead of the table;
-        # then only those rows are sorted. Left to itself, PostgreSQL walked the queue's order row by row
-        # and tested each, which is slow exactly when few applications match.
-        found = Application.select(Application.id).where(_matches(term)).cte("found", materialized=True)
-        terms.append(a.id.in_(found.select_from(found.c.id).with_cte(found)))
+        matches = _matches(term)
+        if not isinstance(matches, _InSearchIndex):
+            # The matching ids first, in a subquery of their own (MATERIALIZED): PostgreSQL reads them from its
+            # trigram indexes, SQLite from one narrow index (name, email, reference) instead of the table;
+            # then only those rows are sorted. Left to itself, PostgreSQL walked the queue's order row by row
+            # and tested each, which is slow exactly when few applications match.
+            found = Application.select(Application.id).where(matches).cte("found", materialized=True)
+            matches = a.id.in_(found.select_from(found.c.id).with_cte(found))
+        # SQLite's trigram index gives the ids in a subquery of their own already; wrapped as well, each id
+        # was looked up in the (wide) table twice, which doubled the time of a search that finds many.
+        terms.append(matches)
     return terms
 
 
@@ -137,16 +143,41 @@ def _matches(term: str):
     """The columns a search term is compared with: fewer comparisons keep a search quick."""
     a = Application
     if "@" in term:
-        return a.email.contains(term)
+        return _contains(term, a.email)
     if _REFERENCE_START.fullmatch(term) and isinstance(database.obj, SqliteDatabase):
         # The start of a reference ("MB-K7Q2…", what staff paste or read out): a GLOB prefix is a range
         # on SQLite's unique reference index. References are upper case, so the term is too.
         return Expression(a.reference, "GLOB", term.upper() + "*")
     if _REFERENCE_LIKE.fullmatch(term):
-        return a.reference.contains(term) | a.full_name.contains(term)     # "Jean-Paul" looks like one
+        return _contains(term, a.reference, a.full_name)     # "Jean-Paul" looks like one
     if _NAME_LIKE.fullmatch(term):
-        return a.full_name.contains(term)
-    return a.full_name.contains(term) | a.email.contains(term) | a.reference.contains(term)
+        return _contains(term, a.full_name)
+    return _contains(term, a.full_name, a.email, a.reference)
+
+
+TRIGRAM = 3
+
+
+class _InSearchIndex(Expression):
+    """`application.id IN (the rowids SQLite's trigram index finds)`."""
+
+
+def _contains(term: str, *columns):
+    """Any of the columns contains the term (`LIKE '%term%'`, ASCII case ignored).
+
+    On SQLite the trigram index answers it (migrations/0007) when the term is long enough to hold a
+    trigram: a phrase of the term's trigrams in a row is the term as a substring, and the tokenizer folds
+    case (for all of Unicode, so it may find a little more than LIKE, never less). The term is one FTS5
+    string, its double quotes doubled, so no word in it (AND, NEAR, *) is an operator."""
+    if isinstance(database.obj, SqliteDatabase) and len(term) >= TRIGRAM:
+        names = " ".join(column.column_name for column in columns)
+        phrase = '"' + term.replace('"', '""') + '"'
+        return _InSearchIndex(Application.id, OP.IN, SQL(
+            "(SELECT rowid FROM application_search WHERE application_search MATCH ?)", [f"{{{names}}} : {phrase}"]))
+    found = columns[0].contains(term)
+    for column in columns[1:]:
+        found |= column.contains(term)
+    return found
 
 
 def _order(sort: str) -> list:

@@ -1,6 +1,8 @@
 """An applicant's own view of their application: sign-in links, withdrawal, data export, erasure."""
 from datetime import timedelta, timezone
 
+from peewee import SqliteDatabase
+
 from .. import mail
 from ..clock import now_utc
 from ..db import database
@@ -268,6 +270,17 @@ def delete_personal_data(a: Application) -> None:
     Application.delete().where(Application.id == a.id).execute()
 
 
+def forget_deleted_search_terms() -> None:
+    """Drop deleted applications' trigrams from SQLite's search index (migrations/0007) for good.
+
+    Deleting a row only adds delete markers: its trigrams (enough to spell its name, email and reference
+    again) stay in the index's older segments until a merge reaches them, and SQLite 3.40's FTS5 has no
+    'secure-delete'. 'optimize' merges everything into one segment, leaving them out; secure_delete
+    zeroes the freed pages. Rewrites the whole index: ~0.25 s at 100,000 applications, ~3 s at 1,000,000."""
+    if isinstance(database.obj, SqliteDatabase):
+        database.execute_sql("INSERT INTO application_search (application_search) VALUES ('optimize')")
+
+
 def erase(application: Application, staff_user) -> str:
     """Delete the applicant's personal data (staff carry out an erasure request); returns the reference.
 
@@ -280,6 +293,7 @@ def erase(application: Application, staff_user) -> str:
         if a is None:
             raise NotAllowed("already erased")
         delete_personal_data(a)
+        forget_deleted_search_terms()
         audit.record(staff_user, "application.erased", object_type="application", object_id=a.public_id,
                      reference=a.reference, requested=a.erasure_requested_at is not None)
     return a.reference
