@@ -118,8 +118,9 @@ def _yes(value):
     return _l("Yes") if value == "yes" else _l("No")
 
 
-def check_rows(application):
-    """The answers as (section title, rows) for the DKFDS summary list; each row links to its step."""
+def check_rows(application, links=True):
+    """The answers as (section title, rows) for the DKFDS summary list; each row links to its step
+    (`links=False`: no links, for staff, who read the answers but do not change them)."""
     answers = application.answers or {}
     countries = dict(f.country_choices())
     municipalities = dict(Municipality.names())
@@ -127,7 +128,7 @@ def check_rows(application):
 
     def row(step, key, value, multiline=False):
         return {"key": key, "value": value if value not in (None, "", []) else _l("Not given"),
-                "change_url": url_for("apply.step", step=step, **{"return": "check"}),
+                "change_url": url_for("apply.step", step=step, **{"return": "check"}) if links else None,
                 "change_label": key, "multiline": multiline}
 
     a = answers.get("about-you", {})

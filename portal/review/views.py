@@ -172,7 +172,7 @@ def _assessment(application):
 
 
 def _application_page(application, note_form):
-    sections = [(title, [dict(row, change_url=None) for row in rows]) for title, rows in check_rows(application)]
+    sections = check_rows(application, links=False)
     changes, views = reviews.history(application)
     return render_template(
         "review/application.html", application=application, sections=sections,

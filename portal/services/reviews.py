@@ -335,14 +335,16 @@ def possible_duplicates(application: Application) -> list:
 
 
 def referral_of(application: Application) -> Referral | None:
-    return (Referral.select(Referral, User).join(User, on=(Referral.caseworker == User.id))
+    return (Referral.select(Referral, User.id, User.name, User.email, User.active, User.language)
+            .join(User, on=(Referral.caseworker == User.id))
             .where(Referral.application == application.id).first())
 
 
 def history(application: Application) -> tuple[list, list]:
     """The application's audit events, oldest first: (changes and notes, page views)."""
     def events(*conditions):
-        return (AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+        return (AuditEvent.select(AuditEvent, User.id, User.name)
+                .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
                 .where((AuditEvent.object_type == "application")
                        & (AuditEvent.object_id == application.public_id), *conditions))
 
@@ -354,7 +356,7 @@ def history(application: Application) -> tuple[list, list]:
 
 
 def notes_of(application: Application) -> list:
-    return list(Note.select(Note, User).join(User, on=(Note.author == User.id))
+    return list(Note.select(Note, User.id, User.name).join(User, on=(Note.author == User.id))
                 .where(Note.application == application.id).order_by(Note.created_at.desc(), Note.id.desc()))
 
 

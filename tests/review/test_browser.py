@@ -59,6 +59,14 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     wait_until(page, lambda: "q=Hassan" in page.url)                       # and the address bar follows
     page.locator("#queue-results a", has_text=application.reference).wait_for()
     assert page.locator("#queue-results tbody tr").count() == 1
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/review/?" in request.url else None)
+    page.locator("#q").blur()                       # leaving the box does not ask again (a click would be lost)
+    page.wait_for_timeout(300)
+    assert asked == []
+    page.select_option("#status", "submitted")      # a filter changed: the results follow
+    wait_until(page, lambda: "status=submitted" in page.url and "q=Hassan" in page.url)
+    assert len(asked) == 1
     page.locator("#queue-results a", has_text=application.reference).click()
     page.wait_for_load_state()
     assert_accessible(page)
