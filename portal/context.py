@@ -2,8 +2,9 @@
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from .i18n import lazy_gettext as _l
 
 NAV_BY_ROLE = {
     "staff": [("review.queue", _l("Applications")), ("programmes.index", _l("Programmes"))],

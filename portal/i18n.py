@@ -1,8 +1,9 @@
 """Danish by default; English from Accept-Language; ?lang= on any URL, remembered in a cookie."""
 from urllib.parse import urlencode
 
-from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations, gettext
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -51,6 +52,19 @@ def _gettext_with(translations):
             translated = Markup(translated)  # nosec B704 - catalogue text, not input
         return translated % variables
     return gettext
+
+
+def _translate(string, **variables):
+    if not has_app_context():
+        return gettext(string, **variables)
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string, **variables) -> LazyString:
+    """Flask-Babel's `lazy_gettext`, turned into text through the request's catalogue found once
+    (`current_translations`): forms and tables turn dozens of these into text on every page."""
+    return LazyString(_translate, string, **variables)
 
 
 def current_lang() -> str:

@@ -1,9 +1,9 @@
 """Forms for inviting users, confirming account changes, and setting or resetting a password."""
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from ..forms.common import BaseForm
+from ..i18n import lazy_gettext as _l
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200

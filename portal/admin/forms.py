@@ -3,7 +3,6 @@ from datetime import date
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField)
@@ -14,6 +13,7 @@ from wtforms.widgets import TextInput
 from ..apply.forms import RESIDENCE_CHOICES
 from ..eligibility import CEFR_LEVELS, ISCED_LEVELS
 from ..forms.common import BaseForm, LocalFloatField
+from ..i18n import lazy_gettext as _l
 
 MAX_WORK_YEARS = 80          # the eligibility module's own plausibility limit per job
 ISCED_CHOICES = [

@@ -4,7 +4,6 @@ from datetime import date
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, EmailField, FieldList, FormField, HiddenField, RadioField,
                      SelectField, SelectMultipleField, StringField, TelField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
@@ -13,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..eligibility import RESIDENCE_BASES
 from ..forms.common import BaseForm, LocalFloatField, SubForm, YearField
+from ..i18n import lazy_gettext as _l
 
 CONSENT_VERSION = "2026-11"
 NAME_MAX = 200

@@ -1,10 +1,10 @@
 """Builds the step forms (with their choices), turns them into stored answers, and back into a summary."""
 from flask import request, session, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from .. import places
+from ..i18n import lazy_gettext as _l
 from ..models import Municipality
 from . import forms as f
 from . import steps as flow

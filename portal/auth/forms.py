@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..forms.common import BaseForm
+from ..i18n import lazy_gettext as _l
 
 
 class LoginForm(BaseForm):

@@ -1,9 +1,9 @@
 """Companies, their sites, and where mentors work."""
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..forms.common import BaseForm
+from ..i18n import lazy_gettext as _l
 
 
 class CompanyForm(BaseForm):

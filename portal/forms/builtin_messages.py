@@ -1,7 +1,7 @@
 """WTForms' own messages, listed here so they are extracted and translated with ours.
 
 Flask-WTF asks Flask-Babel for these exact strings when a field rejects a value."""
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 WTFORMS_MESSAGES = (
     _l("Not a valid choice."),

@@ -2,11 +2,12 @@
 import math
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField
 from wtforms.fields import FloatField, IntegerField
 from wtforms.widgets import TextInput
+
+from ..i18n import lazy_gettext as _l
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 

@@ -1,10 +1,10 @@
 """The mentor's own profile."""
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..forms.common import BaseForm
+from ..i18n import lazy_gettext as _l
 from ..models import MIN_MENTOR_WORK_YEARS
 
 

@@ -1,11 +1,11 @@
 """Forms for programmes, pairs and the course (the mentor's page uses the meeting and milestone forms)."""
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..forms.common import BaseForm
+from ..i18n import lazy_gettext as _l
 
 MILESTONE_CHOICES = [("cv_ready", _l("CV ready")), ("first_interview", _l("First job interview")),
                      ("internship_started", _l("Internship started")), ("job_offer", _l("Job offer")),

@@ -3,11 +3,11 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import staff_only
+from ..i18n import lazy_gettext as _l
 from ..models import Application, Programme
 from ..security import keeps_input
 from ..services import mentors as mentor_service

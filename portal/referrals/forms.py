@@ -1,11 +1,11 @@
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..apply.forms import LANGUAGE_CHOICES, NAME_MAX
 from ..forms.common import BaseForm
+from ..i18n import lazy_gettext as _l
 
 CONSENT_HOW = [("in_person", _l("In person")), ("phone", _l("By phone")), ("written", _l("In writing (letter or email)"))]
 

@@ -1,10 +1,10 @@
 """The review forms: the queue's filters (a GET form), notes, and one form per decision."""
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from ..forms.common import BaseForm
+from ..i18n import lazy_gettext as _l
 from ..models import Municipality
 from ..services import reviews
 

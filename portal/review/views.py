@@ -2,7 +2,6 @@
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -12,6 +11,7 @@ from ..apply.wiring import check_rows
 from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx
+from ..i18n import lazy_gettext as _l
 from ..models import Municipality, Programme
 from ..referrals.forms import CONSENT_HOW
 from ..security import keeps_input

@@ -351,16 +351,18 @@ def referral_of(application: Application) -> Referral | None:
 
 def history(application: Application) -> tuple[list, list]:
     """The application's audit events, oldest first: (changes and notes, page views)."""
-    def events(*conditions):
-        return (AuditEvent.select(AuditEvent, User.id, User.name)
+    def events(columns, *conditions):
+        return (AuditEvent.select(*columns, User.id, User.name)
                 .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
                 .where((AuditEvent.object_type == "application")
                        & (AuditEvent.object_id == application.public_id), *conditions))
 
-    viewed = AuditEvent.action == "application.viewed"
-    # Every opening of the page adds a view: read only the 20 newest, not all of them.
-    changes = list(events(~viewed).order_by(AuditEvent.at, AuditEvent.id))
-    views = list(events(viewed).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(20))
+    e = AuditEvent
+    viewed = e.action == "application.viewed"
+    changes = list(events([e], ~viewed).order_by(e.at, e.id))
+    # Every opening of the page adds a view: only the 20 newest, and only who and when.
+    views = list(events([e.id, e.at, e.actor, e.actor_role, e.action], viewed).order_by(e.at.desc(), e.id.desc())
+                 .limit(20))
     return changes, views
 
 
