@@ -21,14 +21,46 @@ def current_version(data_set: str) -> int | None:
     return DataVersion.select(DataVersion.version).where(DataVersion.name == data_set).scalar()
 
 
-class VersionedCache:
-    """Up to `size` values of one data set's current version, the least recently used dropped first."""
+class LruCache:
+    """Up to `size` values, the least recently used dropped first; safe across a process's threads."""
 
-    def __init__(self, data_set: str, size: int):
-        self.data_set, self.size = data_set, size
-        self._version = None
+    def __init__(self, size: int):
+        self.size = size
         self._values = OrderedDict()
         self._lock = threading.Lock()           # gunicorn runs several threads per process
+
+    def get(self, key, compute):
+        """The value kept for `key`, or computed now (and kept)."""
+        if self.size <= 0:
+            return compute()
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        self._keep(key, value)
+        return value
+
+    def _keep(self, key, value):
+        with self._lock:
+            self._store(key, value)
+
+    def _store(self, key, value):                 # the lock is held
+        self._values[key] = value
+        while len(self._values) > self.size:
+            self._values.popitem(last=False)
+
+    def __len__(self):
+        return len(self._values)
+
+
+class VersionedCache(LruCache):
+    """An LruCache for values computed from one data set: only its current version's are kept."""
+
+    def __init__(self, data_set: str, size: int):
+        super().__init__(size)
+        self.data_set = data_set
+        self._version = None
 
     def get(self, key, compute):
         """The value for `key` at the data's current version: kept, or computed now (and kept)."""
@@ -45,19 +77,17 @@ class VersionedCache:
         value = compute()
         with self._lock:
             if version == self._version:         # not if a newer version was seen meanwhile
-                self._values[key] = value
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
+                self._store(key, value)
         return value
 
-    def __len__(self):
-        return len(self._values)
 
-
-def cache_for(data_set: str) -> VersionedCache:
-    """This app's cache for a data set (its size: config CACHE_SIZE, 0 turns caching off)."""
-    caches = current_app.extensions.setdefault("versioned_caches", {})
+def cache_for(data_set: str | None) -> LruCache:
+    """This app's cache for a data set, or (None) for pages made from templates alone; its size is
+    config CACHE_SIZE (0 turns caching off)."""
+    caches = current_app.extensions.setdefault("portal_caches", {})
     cache = caches.get(data_set)
     if cache is None:
-        cache = caches.setdefault(data_set, VersionedCache(data_set, current_app.config.get("CACHE_SIZE", 64)))
+        size = current_app.config.get("CACHE_SIZE", 64)
+        made = LruCache(size) if data_set is None else VersionedCache(data_set, size)
+        cache = caches.setdefault(data_set, made)
     return cache

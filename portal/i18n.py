@@ -50,7 +50,8 @@ def _gettext_with(translations):
         if context.eval_ctx.autoescape:
             # The text is ours (the catalogue); the variables are escaped by Markup's %.
             translated = Markup(translated)  # nosec B704 - catalogue text, not input
-        return translated % variables
+        # Newstyle: "%%" means "%" even without variables; a text without "%" needs no formatting.
+        return translated % variables if variables or "%" in translated else translated
     return gettext
 
 
