@@ -5,6 +5,10 @@
 --seed fills an empty database first (migrations, demo data, N synthetic applications). The
 requests go through the whole app in-process (routing, login, access check, queries, templates),
 as a signed-in staff member, so the times are the server's share of a page view, without network.
+
+Each view is asked for again and again, so by default the times are those of a view the process has
+rendered before, while nothing in the queue changed (portal/cache.py). For what a first view costs
+(the queries and templates), turn the cache off: PORTAL_CACHE_SIZE=0.
 """
 import argparse
 import os

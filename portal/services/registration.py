@@ -68,15 +68,15 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
     columns = _columns_from(step, data)
     if step == "consent":
         columns["consent_channel"] = channel
+    # One statement, so atomic by itself (no BEGIN … COMMIT around it): SQLite's write lock is held
+    # only while it runs, not while peewee builds its SQL.
+    update = (Application.update(answers=answers, completed_steps=completed, updated_at=now_utc(),
+                                 version=Application.version + 1, **columns)
+              .where((Application.id == application.id) & Application.status.in_(EDITABLE)))
     try:
-        with database.atomic():
-            changed = (Application.update(answers=answers, completed_steps=completed, updated_at=now_utc(),
-                                          version=Application.version + 1, **columns)
-                       .where((Application.id == application.id) & Application.status.in_(EDITABLE))
-                       .execute())
-            if not changed:
-                raise NotEditable(application.public_id)
-    except OperationalError as error:      # the transaction was rolled back: nothing of the step is stored
+        if not update.execute():
+            raise NotEditable(application.public_id)
+    except OperationalError as error:      # the statement was rolled back: nothing of the step is stored
         if _is_full(error):
             raise StorageFull(application.public_id) from error
         raise
