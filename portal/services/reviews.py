@@ -322,9 +322,8 @@ def find(reference: str) -> Application | None:
 def open_application(reference: str, user) -> Application | None:
     """The application for its page; the view is written to the audit log."""
     application = find(reference)
-    if application is not None:
-        with database.atomic():
-            audit.record(user, "application.viewed", application, status=application.status)
+    if application is not None:          # one INSERT: atomic by itself, and the write lock held only for it
+        audit.record(user, "application.viewed", application, status=application.status)
     return application
 
 
