@@ -1,6 +1,8 @@
 """The review queue's data version (migration 0006) and the cache that follows it (portal/cache.py)."""
 from datetime import datetime
 
+import pytest
+
 from portal.cache import VersionedCache, current_version
 from portal.db import database
 from portal.models import Application, DataVersion, User
@@ -36,12 +38,9 @@ def test_a_bulk_insert_moves_the_version_and_a_failed_write_does_not(app, ctx):
                               "submitted_at": datetime(2026, 1, 1)} for n in range(50)]).execute()
     assert version() > start
     moved = version()
-    try:
-        with database.atomic():
-            Application.update(full_name="Changed").where(Application.reference == "MB-BULK-0001").execute()
-            raise RuntimeError("the rest of the transaction failed")
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError), database.atomic():
+        Application.update(full_name="Changed").where(Application.reference == "MB-BULK-0001").execute()
+        raise RuntimeError("the rest of the transaction failed")
     assert version() == moved                                   # rolled back together with the write
 
 
