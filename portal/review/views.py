@@ -6,8 +6,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..access import staff_only
-from ..cache import cache_for
 from ..apply.wiring import check_rows
+from ..cache import cache_for
 from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx

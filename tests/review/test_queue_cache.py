@@ -86,5 +86,7 @@ def test_the_filter_form_and_the_signed_in_person_are_always_current(login_as):
     # The same cached view, but each person's own page around it (their name, their sign-out form).
     page = second.get("/review/?lang=en").get_data(as_text=True)
     assert second.user.name in page and first.user.name not in page
+    kept = BeautifulSoup(page, "html.parser").select_one("#main-content")
+    assert kept.select_one("form[role=search]") and not kept.select("[name=csrf_token]")   # nobody's token
     typed = BeautifulSoup(first.get("/review/?q=%3Cb%3Ehi&lang=en").get_data(as_text=True), "html.parser")
     assert typed.select_one("#q")["value"] == "<b>hi"          # what was typed, escaped, kept in the box
