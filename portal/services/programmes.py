@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app, url_for
-from peewee import JOIN, fn
+from peewee import JOIN, PostgresqlDatabase, fn
 
 from .. import mail, matching
 from ..clock import now_utc
@@ -136,6 +136,26 @@ def details_of(programme: Programme) -> dict:
             "capacity": programme.capacity, "open_for_applications": programme.open_for_applications}
 
 
+PROGRAMME_NAMES = 73011       # the PostgreSQL advisory lock that programme creations and edits take in turn
+
+
+def _one_at_a_time(programme: Programme | None = None, mentor: User | None = None, names: bool = False):
+    """Inside a transaction: wait for any other transaction that checks and changes the same things.
+
+    SQLite takes its write lock when the transaction begins (IMMEDIATE), so writers already go one at
+    a time. PostgreSQL lets two transactions read the same places, pairs or names at once and both pass
+    a check: here the programme's row (places and pairs), the mentor's profile row (their capacity) and,
+    for names, an advisory lock are taken first, so the second waits and then sees the first's result."""
+    if not isinstance(database.obj, PostgresqlDatabase):
+        return
+    if names:
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PROGRAMME_NAMES,))
+    if programme is not None and programme.id is not None:
+        list(Programme.select(Programme.id).where(Programme.id == programme.id).for_update())
+    if mentor is not None:
+        list(MentorProfile.select(MentorProfile.id).where(MentorProfile.user == mentor.id).for_update())
+
+
 def pair_count(programme: Programme) -> int:
     return Pair.select().where(Pair.programme == programme).count()
 
@@ -143,6 +163,7 @@ def pair_count(programme: Programme) -> int:
 def create_programme(details: dict, actor, copy_rules_from: int | None = None) -> Programme:
     """A new programme with its sites; its rules are the defaults or a copy of another programme's, all audited."""
     with database.atomic():
+        _one_at_a_time(names=True)
         problems = _problems(details, None)
         source = None
         if copy_rules_from is not None:
@@ -169,6 +190,7 @@ def update_programme(programme: Programme, details: dict, actor) -> dict:
 
     Refuses fewer places than the programme has pairs, and removing a site where a pair still meets."""
     with database.atomic():
+        _one_at_a_time(programme, names=True)
         before = details_of(programme)
         problems = _problems(details, programme)
         pairs = pair_count(programme)
@@ -369,6 +391,7 @@ def accept(programme: Programme, application: Application, mentor: User, actor, 
     if fit is None:
         raise MatchError("outside_catchment")
     with database.atomic():
+        _one_at_a_time(programme, mentor)
         if mentor_service.current_pairs(mentor) >= profile.capacity:
             raise MatchError("mentor_full")
         if free_places(programme) <= 0:
