@@ -148,7 +148,7 @@ def check_rows(application, links=True):
         row("residence", _l("Year you came to Denmark"), r.get("arrival_year")),
         row("residence", _l("Residence permit"), _label(f.RESIDENCE_CHOICES, r.get("residence_basis")))]
     if r.get("reunified_with_basis"):
-        residence_rows.append(row("residence", _l("Reunified with a person who has"),
+        residence_rows.append(row("residence", _l("Your family member’s residence permit"),
                                   _label(f.RESIDENCE_CHOICES, r["reunified_with_basis"])))
     sections.append((TITLES["residence"], residence_rows))
     education = answers.get("education", {}).get("entries", [])
