@@ -24,7 +24,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, *args):
-        pass
+        """No access line per request on stderr: the app's own request log (portal.request) has them."""
 
 
 class LiveServer:
