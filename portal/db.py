@@ -1,10 +1,12 @@
 """The database behind a proxy: SQLite by default, PostgreSQL by URL; a pooled connection per request."""
+import functools
+import inspect
 import weakref
 from pathlib import Path
 
 from flask import g
 
-from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, Field, Model, Node, PostgresqlDatabase, Select, SqliteDatabase, Update
 from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
@@ -43,6 +45,61 @@ class BaseModel(Model):
 
 
 _ONE_ROW_SQL: dict[tuple, str] = {}
+
+
+class _Slot:
+    """Where a prepared query's argument goes among its parameters, and how its column converts it."""
+    __slots__ = ("index", "converter")
+
+    def __init__(self, index, converter):
+        self.index, self.converter = index, converter
+
+
+class _Argument(Node):
+    """A placeholder for a prepared query's argument, where a value goes in the query."""
+
+    def __init__(self, index):
+        super().__init__()
+        self.index, self.converter = index, None
+
+    def __sql__(self, ctx):
+        # The column's db_value: the one it is set to (below), or the one it is compared with.
+        ctx._values.append(_Slot(self.index, self.converter or ctx.state.converter))
+        return ctx.literal(ctx.state.param or "?")
+
+
+def prepared(build):
+    """A query whose SQL peewee builds once per kind of database, then runs with each call's values.
+
+    Peewee builds a query's SQL anew every time, and for the joins and wide rows of the pages staff open
+    most, that costs more than the database's part. `build` receives placeholders for its arguments and
+    returns a select, update or delete, using them only where a value goes (compared with a column, or
+    a column's new value); calling the prepared query with values runs it: a select returns its rows as
+    peewee would (models with their joins), an update or delete how many rows it changed. Each value is
+    converted by the column it is compared with, as peewee would."""
+    arity = len(inspect.signature(build).parameters)
+    built = {}                                          # kind of database -> (query, sql, parameters)
+
+    @functools.wraps(build)
+    def run(*values):
+        db = database.obj
+        entry = built.get(type(db))
+        if entry is None:
+            query = build(*(_Argument(i) for i in range(arity)))
+            if isinstance(query, Update):            # peewee converts a column's new value only if it is plain
+                for column, value in query._update.items():
+                    if isinstance(value, _Argument) and isinstance(column, Field):
+                        value.converter = column.db_value
+            entry = built.setdefault(type(db), (query, *query.sql()))
+        query, sql, template = entry
+        params = [(p.converter(values[p.index]) if p.converter else values[p.index]) if type(p) is _Slot else p
+                  for p in template]
+        cursor = db.execute_sql(sql, params)
+        if isinstance(query, Select):
+            return list(query._get_cursor_wrapper(cursor))
+        return db.rows_affected(cursor)
+
+    return run
 
 
 class PooledSqlite(PooledSqliteDatabase):

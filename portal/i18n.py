@@ -1,8 +1,11 @@
 """Danish by default; English from Accept-Language; ?lang= on any URL, remembered in a cookie."""
+import functools
 from urllib.parse import urlencode
 
+import flask_babel
+from babel import Locale, dates
 from flask import current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations, gettext
+from flask_babel import Babel, get_locale, get_timezone, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -79,6 +82,34 @@ def lang_url(code: str) -> str:
     return f"{request.path}?{urlencode(args, doseq=True)}"
 
 
+STANDARD_FORMATS = ("short", "medium", "long", "full")
+
+
+def format_datetime(value, format="medium"):
+    """Flask-Babel's `format_datetime` (the `datetimeformat` filter), kept per moment, language and time
+    zone: an application's history shows the same few dozen moments at every opening, and babel looks the
+    language's patterns up, and converts the time zone, again for every one."""
+    if value is None or format not in STANDARD_FORMATS:
+        return flask_babel.format_datetime(value, format)
+    return _formatted(value, format, str(get_locale()), str(get_timezone()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(value, format, locale, timezone):
+    moment, language = flask_babel.to_user_timezone(value), Locale.parse(locale)
+    combined, time_pattern, date_pattern = _patterns(locale, format)
+    return (combined.replace("{0}", time_pattern.apply(moment.timetz(), language, reference_date=moment.date()))
+            .replace("{1}", date_pattern.apply(moment, language)))
+
+
+@functools.lru_cache(maxsize=32)
+def _patterns(locale, format):
+    """As babel.dates.format_datetime puts a standard format together: (date and time, time, date)."""
+    return (dates.get_datetime_format(format, locale=locale).replace("'", ""),
+            dates.parse_pattern(dates.get_time_format(format, locale=locale)),
+            dates.parse_pattern(dates.get_date_format(format, locale=locale)))
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
@@ -91,6 +122,7 @@ def init_app(app):
     # `_()` is by far the most used call in the templates. Macros imported without context use the global;
     # a page gets one bound to the catalogue of the language it is rendered in (force_locale included).
     app.jinja_env.globals["_"] = _gettext_with(None)
+    app.jinja_env.filters["datetimeformat"] = format_datetime
 
     @app.context_processor
     def _language_context():

@@ -69,3 +69,54 @@ def test_one_finds_what_get_or_none_finds_with_every_column_converted(app, ctx):
     assert User.one(id=user.id, session_version=2, active=True) is None
     User.update(active=False).where(User.id == user.id).execute()
     assert User.one(id=user.id, session_version=1, active=True) is None
+
+
+def test_a_prepared_query_gives_what_peewee_gives_and_builds_its_sql_once(app, ctx):
+    from datetime import datetime
+
+    from portal.db import prepared
+    from portal.models import Application, Note, User
+    built = []
+
+    @prepared
+    def notes_by(application_id, since):
+        built.append(1)
+        return (Note.select(Note, User.id, User.name).join(User, on=(Note.author == User.id))
+                .where((Note.application == application_id) & (Note.created_at >= since))
+                .order_by(Note.id.desc()).limit(5))
+
+    author = User.create(email="prep@example.org", name="Prepared Person", role="staff")
+    made = [Application.create(status="submitted", reference=f"MB-PREP-000{n}") for n in (1, 2)]
+    for n, application in enumerate(made * 2):
+        Note.create(application=application.id, author=author, body=f"note {n}",
+                    created_at=datetime(2026, 1, 1 + n))
+    for application in made:              # a model instance is converted to its id, as peewee would
+        for since in (datetime(2026, 1, 1), datetime(2026, 1, 2, 12)):   # both notes, then one
+            got = notes_by(application, since)
+            expected = list(Note.select(Note, User.id, User.name).join(User, on=(Note.author == User.id))
+                            .where((Note.application == application.id) & (Note.created_at >= since))
+                            .order_by(Note.id.desc()).limit(5))
+            assert [n.__data__ for n in got] == [n.__data__ for n in expected] and got
+            assert {n.author.name for n in got} == {"Prepared Person"}
+            assert isinstance(got[0].created_at, datetime)
+    assert notes_by(made[0], datetime(2027, 1, 1)) == []
+    assert len(built) == 1
+
+
+def test_a_prepared_update_converts_its_values_and_counts_the_rows_it_changed(app, ctx):
+    from portal.db import prepared
+    from portal.models import Application
+
+    @prepared
+    def save(application_id, answers, steps):
+        return (Application.update(answers=answers, completed_steps=steps, version=Application.version + 1)
+                .where((Application.id == application_id) & (Application.status == "draft")))
+
+    draft = Application.create(status="draft")
+    sent = Application.create(status="submitted", reference="MB-PREP-0003")
+    assert save(draft.id, {"about-you": {"full_name": "Ada"}}, ["about-you"]) == 1
+    assert save(sent.id, {"x": 1}, []) == 0
+    again = Application.get_by_id(draft.id)
+    assert again.answers == {"about-you": {"full_name": "Ada"}} and again.completed_steps == ["about-you"]
+    assert again.version == draft.version + 1
+    assert Application.get_by_id(sent.id).answers == sent.answers

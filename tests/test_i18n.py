@@ -64,3 +64,34 @@ def test_every_string_in_the_code_is_in_the_danish_catalogue(tmp_path):
 def test_the_compiled_catalogue_is_current():
     mo = PO.with_suffix(".mo")
     assert mo.exists() and mo.stat().st_mtime >= PO.stat().st_mtime, "compile with scripts/bootstrap.sh"
+
+
+def test_dates_and_times_read_exactly_as_flask_babel_writes_them(app):
+    """The kept `datetimeformat` (portal.i18n.format_datetime) against Flask-Babel's, in both languages,
+    every standard format, summer and winter time and the hours around both changes."""
+    from datetime import datetime, timedelta, timezone
+
+    import flask_babel
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from portal.i18n import format_datetime
+    moments = [datetime(2026, 3, 29, 0, 30) + timedelta(minutes=20 * n) for n in range(9)]      # spring forward
+    moments += [datetime(2026, 10, 25, 0, 0) + timedelta(minutes=20 * n) for n in range(9)]     # fall back
+    moments += [datetime(2026, 12, 31, 23, 59, 59), datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)]
+    for lang in ("da", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            for moment in moments:
+                for format in ("short", "medium", "long", "full", None, "yyyy-MM-dd HH:mm"):
+                    assert format_datetime(moment, format) == flask_babel.format_datetime(moment, format)
+                    assert format_datetime(moment, format) == flask_babel.format_datetime(moment, format)
+
+            @settings(max_examples=200, deadline=None)
+            @given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2100, 1, 1)),
+                   st.sampled_from(["short", "medium", "long"]))
+            def same(moment, format):
+                assert format_datetime(moment, format) == flask_babel.format_datetime(moment, format)
+            same()
+    with app.test_request_context("/?lang=da"):
+        assert app.jinja_env.filters["datetimeformat"] is format_datetime
+        assert "29.03.2026" in format_datetime(datetime(2026, 3, 29, 9, 0), "short")

@@ -172,15 +172,33 @@ def _assessment(application):
 
 
 def _application_page(application, note_form):
-    sections = check_rows(application, links=False)
     changes, views = reviews.history(application)
     return render_template(
-        "review/application.html", application=application, sections=sections,
-        assessment=_assessment(application), duplicates=reviews.possible_duplicates(application),
+        "review/application.html", application=application, details=_application_details(application),
         referral=reviews.referral_of(application), history=changes, views=views,
         notes=reviews.notes_of(application), note_form=note_form,
         actions=reviews.available_actions(application, current_user),
         municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW))
+
+
+def _application_details(application):
+    """The parts of an application's page that come from submitted applications, reviewers' names and
+    programmes alone (summary, eligibility check, possible duplicates, answers), rendered once per
+    version of that data and language, as the queue is (`_queue_content`). Each opening still writes
+    its audit row and reads the referral, notes and history, which change without moving the version."""
+    def render():
+        current = reviews.find(application.reference) or application   # read after the version: not older
+        parts = {
+            "summary": ("review/_application_summary.html", {}),
+            "checks": ("review/_application_checks.html", {
+                "assessment": _assessment(current), "duplicates": reviews.possible_duplicates(current)}),
+            "answers": ("review/_application_answers.html", {"sections": check_rows(current, links=False)}),
+        }
+        # Markup: the output of our own autoescaped templates, put into the page as it is.
+        return {name: Markup(render_template(template, application=current, **context))  # nosec B704
+                for name, (template, context) in parts.items()}
+
+    return cache_for(reviews.QUEUE_DATA).get((str(get_locale()), "application", application.id), render)
 
 
 def _decision_form(action, application):

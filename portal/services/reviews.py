@@ -14,7 +14,7 @@ from peewee import JOIN, OP, SQL, Expression, SqliteDatabase, fn
 
 from .. import mail
 from ..clock import now_utc
-from ..db import database
+from ..db import database, prepared
 from ..models import (Application, AuditEvent, Municipality, Note, Programme, Referral, User)
 from . import audit, tokens
 from .registration import absolute_url
@@ -343,33 +343,51 @@ def possible_duplicates(application: Application) -> list:
                 .order_by(a.submitted_at.desc()).limit(20))
 
 
-def referral_of(application: Application) -> Referral | None:
+# The application page's reads, their SQL built once (portal.db.prepared): it is the page staff open most.
+@prepared
+def _referral(application_id):
     return (Referral.select(Referral, User.id, User.name, User.email, User.active, User.language)
             .join(User, on=(Referral.caseworker == User.id))
-            .where(Referral.application == application.id).first())
+            .where(Referral.application == application_id).limit(1))
+
+
+def referral_of(application: Application) -> Referral | None:
+    return next(iter(_referral(application.id)), None)
+
+
+def _events(public_id, *columns):
+    return (AuditEvent.select(*columns, User.id, User.name)
+            .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+            .where((AuditEvent.object_type == "application") & (AuditEvent.object_id == public_id)))
+
+
+_VIEWED = "application.viewed"
+# Everything but the views, as the two ranges of actions either side of "viewed" in the (object_id,
+# action, at) index: "action != viewed" read every view of a much-opened application.
+_actions_before_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action < _VIEWED))
+_actions_after_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action > _VIEWED))
+# Every opening of the page adds a view: only the 20 newest, and only who and when.
+_newest_views = prepared(lambda public_id: (
+    _events(public_id, AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.actor_role, AuditEvent.action)
+    .where(AuditEvent.action == _VIEWED).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(20)))
 
 
 def history(application: Application) -> tuple[list, list]:
     """The application's audit events, oldest first: (changes and notes, page views)."""
-    def events(columns, *conditions):
-        return (AuditEvent.select(*columns, User.id, User.name)
-                .join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
-                .where((AuditEvent.object_type == "application")
-                       & (AuditEvent.object_id == application.public_id), *conditions))
+    public_id = application.public_id
+    changes = sorted([*_actions_before_views(public_id), *_actions_after_views(public_id)],
+                     key=lambda x: (x.at, x.id))
+    return changes, _newest_views(public_id)
 
-    e, viewed = AuditEvent, "application.viewed"
-    # Everything but the views, as the two ranges of actions either side of "viewed" in the (object_id,
-    # action, at) index: "action != viewed" read every view of a much-opened application.
-    changes = sorted([*events([e], e.action < viewed), *events([e], e.action > viewed)], key=lambda x: (x.at, x.id))
-    # Every opening of the page adds a view: only the 20 newest, and only who and when.
-    views = list(events([e.id, e.at, e.actor, e.actor_role, e.action], e.action == viewed)
-                 .order_by(e.at.desc(), e.id.desc()).limit(20))
-    return changes, views
+
+@prepared
+def _notes(application_id):
+    return (Note.select(Note, User.id, User.name).join(User, on=(Note.author == User.id))
+            .where(Note.application == application_id).order_by(Note.created_at.desc(), Note.id.desc()))
 
 
 def notes_of(application: Application) -> list:
-    return list(Note.select(Note, User.id, User.name).join(User, on=(Note.author == User.id))
-                .where(Note.application == application.id).order_by(Note.created_at.desc(), Note.id.desc()))
+    return _notes(application.id)
 
 
 def add_note(application: Application, user, body: str) -> Note:

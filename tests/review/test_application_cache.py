@@ -1,0 +1,90 @@
+"""An application's page reuses its summary, eligibility check, duplicates and answers while nothing they
+come from changed; who opened it, the notes, the referral, the history and the actions are always current."""
+import sqlite3
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+
+from portal.models import Application, Referral, User
+from portal.services import reviews
+from tests.review.helpers import make_application
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """How often the cached parts were worked out (the duplicates are read only for them)."""
+    calls = []
+    real = reviews.possible_duplicates
+
+    def possible_duplicates(application):
+        calls.append(application.reference)
+        return real(application)
+    monkeypatch.setattr(reviews, "possible_duplicates", possible_duplicates)
+    return calls
+
+
+def page(client, application, lang="en"):
+    response = client.get(f"/review/{application.reference}?lang={lang}")
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def openings(soup):
+    return [li.get_text() for li in soup.select("details li")]
+
+
+def test_each_opening_is_recorded_and_shown_while_the_details_are_reused(login_as, rendered):
+    staff = login_as("staff")
+    application = make_application(full_name="Amal Hassan")
+    first, second = page(staff, application), page(staff, application)
+    assert len(rendered) == 1
+    assert second.h1.get_text() == "Amal Hassan"
+    assert len(openings(first)) == 1 and len(openings(second)) == 2      # the history is read every time
+    page(staff, application, lang="da")                                  # each language has its own
+    assert len(rendered) == 2
+
+
+def test_a_change_written_elsewhere_shows_at_the_next_opening(app, login_as, rendered, database_url):
+    """Another instance, the CLI or a script writes straight to the database: the next opening shows it."""
+    staff = login_as("staff")
+    application = make_application(full_name="Amal Hassan")
+    assert page(staff, application).h1.get_text() == "Amal Hassan"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as other:
+            other.execute("UPDATE application SET full_name = 'Amal Renamed', status = 'withdrawn' WHERE id = ?",
+                          (application.id,))
+    else:
+        Application.update(full_name="Amal Renamed", status="withdrawn").where(
+            Application.id == application.id).execute()
+    soup = page(staff, application)
+    assert soup.h1.get_text() == "Amal Renamed" and "Withdrawn" in soup.select_one(".badge").get_text()
+    assert len(rendered) == 2
+
+
+def test_the_reviewer_and_the_actions_are_each_persons_own_and_current(login_as, rendered):
+    first, second = login_as("staff"), login_as("staff")
+    application = make_application()
+    Application.update(status="in_review", assigned_to=first.user.id).where(
+        Application.id == application.id).execute()
+    mine, theirs = page(first, application), page(second, application)
+    assert len(rendered) == 1
+    assert first.user.name in mine.select_one("table.structured-list").get_text()
+    assert "Take this application" not in mine.get_text() and "Take this application" in theirs.get_text()
+    User.update(name="Renamed Reviewer").where(User.id == first.user.id).execute()
+    assert "Renamed Reviewer" in page(second, application).select_one("table.structured-list").get_text()
+
+
+def test_notes_and_the_referral_are_always_current(login_as, rendered, make_user):
+    staff = login_as("staff")
+    application = make_application()
+    page(staff, application)
+    reviews.add_note(application, staff.user, "Called the applicant")
+    caseworker = make_user("caseworker")
+    Referral.create(caseworker=caseworker, municipality="101", full_name=application.full_name,
+                    note="Wants to work in logistics", consent_how="in_person", consent_at=date(2026, 1, 2),
+                    application=application.id)
+    soup = page(staff, application)
+    text = soup.get_text()
+    assert "Called the applicant" in text and caseworker.email in text and "Wants to work in logistics" in text
+    assert len(rendered) == 1                          # neither moved the version: the details were reused
