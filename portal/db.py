@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import g
 
-from peewee import DatabaseProxy, Field, Model, Node, PostgresqlDatabase, Select, SqliteDatabase, Update
+from peewee import DatabaseProxy, Field, Insert, Model, Node, PostgresqlDatabase, Select, SqliteDatabase, Update
 from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
@@ -68,16 +68,18 @@ class _Argument(Node):
         return ctx.literal(ctx.state.param or "?")
 
 
-def prepared(build):
+def prepared(build, arity=None):
     """A query whose SQL peewee builds once per kind of database, then runs with each call's values.
 
     Peewee builds a query's SQL anew every time, and for the joins and wide rows of the pages staff open
     most, that costs more than the database's part. `build` receives placeholders for its arguments and
-    returns a select, update or delete, using them only where a value goes (compared with a column, or
-    a column's new value); calling the prepared query with values runs it: a select returns its rows as
-    peewee would (models with their joins), an update or delete how many rows it changed. Each value is
-    converted by the column it is compared with, as peewee would."""
-    arity = len(inspect.signature(build).parameters)
+    returns a select, update, delete or one-row insert, using them only where a value goes (compared
+    with a column, or a column's new value); calling the prepared query with values runs it: a select
+    returns its rows as peewee would (models with their joins), an update or delete how many rows it
+    changed, an insert the new row's id. Each value is converted by its column, as peewee would. An
+    insert must give every column that has a default (peewee would work a default out once, when it
+    builds the SQL). `arity`: how many arguments `build` takes, if it takes *args."""
+    arity = len(inspect.signature(build).parameters) if arity is None else arity
     built = {}                                          # kind of database -> (query, sql, parameters)
 
     @functools.wraps(build)
@@ -86,10 +88,9 @@ def prepared(build):
         entry = built.get(type(db))
         if entry is None:
             query = build(*(_Argument(i) for i in range(arity)))
-            if isinstance(query, Update):            # peewee converts a column's new value only if it is plain
-                for column, value in query._update.items():
-                    if isinstance(value, _Argument) and isinstance(column, Field):
-                        value.converter = column.db_value
+            _convert_new_values(query)
+            if isinstance(query, Insert) and db.returning_clause:     # PostgreSQL: the new id comes back
+                query = query.returning(query.model._meta.primary_key)
             entry = built.setdefault(type(db), (query, *query.sql()))
         query, sql, template = entry
         params = [(p.converter(values[p.index]) if p.converter else values[p.index]) if type(p) is _Slot else p
@@ -97,9 +98,32 @@ def prepared(build):
         cursor = db.execute_sql(sql, params)
         if isinstance(query, Select):
             return list(query._get_cursor_wrapper(cursor))
+        if isinstance(query, Insert):
+            return cursor.fetchone()[0] if db.returning_clause else cursor.lastrowid
         return db.rows_affected(cursor)
 
     return run
+
+
+def _convert_new_values(query):
+    """Peewee converts a column's new value by the column only when the value is plain: set the
+    placeholders' converters here. An insert that leaves a column with a default out is refused."""
+    if isinstance(query, Update):
+        new_values = query._update
+    elif isinstance(query, Insert):
+        new_values = query._insert
+        if not isinstance(new_values, dict):
+            raise ValueError("prepared() inserts one row given as columns")
+        given = {column.name for column in new_values}
+        left_out = [f.name for f in query.model._meta.sorted_fields
+                    if f.name not in given and (f.default is not None) and not f.primary_key]
+        if left_out:
+            raise ValueError(f"prepared() inserts need every column with a default: {', '.join(left_out)}")
+    else:
+        return
+    for column, value in new_values.items():
+        if isinstance(value, _Argument) and isinstance(column, Field):
+            value.converter = column.db_value
 
 
 class PooledSqlite(PooledSqliteDatabase):

@@ -120,3 +120,29 @@ def test_a_prepared_update_converts_its_values_and_counts_the_rows_it_changed(ap
     assert again.answers == {"about-you": {"full_name": "Ada"}} and again.completed_steps == ["about-you"]
     assert again.version == draft.version + 1
     assert Application.get_by_id(sent.id).answers == sent.answers
+
+
+def test_a_prepared_insert_converts_its_values_and_gives_the_new_id(app, ctx):
+    from datetime import datetime
+
+    import pytest
+
+    from portal.db import prepared
+    from portal.models import AuditEvent, User
+
+    @prepared
+    def write(actor, at, details):
+        return AuditEvent.insert(actor=actor, actor_role="staff", action="test.prepared", object_type="-",
+                                 object_id=None, at=at, details=details)
+
+    user = User.create(email="insert@example.org", name="Insert", role="staff")
+    first = write(user, datetime(2026, 5, 6, 7, 8, 9), {"a": [1, 2]})
+    second = write(None, datetime(2026, 5, 7), {})
+    assert second > first
+    row = AuditEvent.get_by_id(first)
+    assert (row.actor_id, row.at, row.details) == (user.id, datetime(2026, 5, 6, 7, 8, 9), {"a": [1, 2]})
+    assert AuditEvent.get_by_id(second).actor_id is None
+    # A default left out would be worked out once, when the SQL is built: refused.
+    with pytest.raises(ValueError, match="at"):
+        prepared(lambda details: AuditEvent.insert(actor=None, actor_role="-", action="x", object_type="-",
+                                                   details=details))({})

@@ -8,7 +8,7 @@ from peewee import IntegrityError, OperationalError
 from .. import eligibility, mail
 from ..apply.steps import STEPS, first_unfinished
 from ..clock import now_utc
-from ..db import database
+from ..db import database, prepared
 from ..models import Application, Programme
 from . import audit, rules, tokens
 
@@ -68,19 +68,34 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
     columns = _columns_from(step, data)
     if step == "consent":
         columns["consent_channel"] = channel
+    changes = {"answers": answers, "completed_steps": completed, "updated_at": now_utc(), **columns}
     # One statement, so atomic by itself (no BEGIN … COMMIT around it): SQLite's write lock is held
-    # only while it runs, not while peewee builds its SQL.
-    update = (Application.update(answers=answers, completed_steps=completed, updated_at=now_utc(),
-                                 version=Application.version + 1, **columns)
-              .where((Application.id == application.id) & Application.status.in_(EDITABLE)))
+    # only while it runs.
     try:
-        if not update.execute():
+        if not _save_statement(tuple(columns))(application.id, *changes.values()):
             raise NotEditable(application.public_id)
     except OperationalError as error:      # the statement was rolled back: nothing of the step is stored
         if _is_full(error):
             raise StorageFull(application.public_id) from error
         raise
-    return Application.one(id=application.id)
+    # The row now holds exactly what was written: no need to read it back.
+    return Application(**{**application.__data__, **changes, "version": application.version + 1})
+
+
+_SAVE_STATEMENTS = {}
+
+
+def _save_statement(step_columns: tuple):
+    """The UPDATE that saves a step setting these columns besides the answers, its SQL built once
+    (portal.db.prepared): a form step is the write applicants make most."""
+    statement = _SAVE_STATEMENTS.get(step_columns)
+    if statement is None:
+        def build(application_id, answers, completed, updated_at, *values):
+            return (Application.update(answers=answers, completed_steps=completed, updated_at=updated_at,
+                                       version=Application.version + 1, **dict(zip(step_columns, values)))
+                    .where((Application.id == application_id) & Application.status.in_(EDITABLE)))
+        statement = _SAVE_STATEMENTS.setdefault(step_columns, prepared(build, arity=4 + len(step_columns)))
+    return statement
 
 
 def issue_resume_link(application: Application) -> str:
