@@ -31,3 +31,10 @@ limit_request_field_size = 8190
 # gunicorn's runtime control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which
 # several instances on one machine would fight over; systemd's signals (reload, stop) are enough.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """In the master, once the app is loaded and before any worker starts: templates compiled and
+    catalogues loaded once, for every worker to inherit (portal.serving.warm_up)."""
+    from portal.serving import warm_up
+    warm_up(server.app.wsgi())

@@ -58,3 +58,19 @@ def init_app(app):
         # Behind N trusted proxies: the client's address (login throttling) and https (secure cookies,
         # links) come from their X-Forwarded-* headers; without a proxy those headers are not trusted.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def warm_up(app):
+    """Compile every template and load every language's catalogue now. gunicorn calls this in its master
+    process before it starts workers (gunicorn.conf.py), so every worker, and the fresh one that replaces
+    a worker every `max_requests`, starts with them in memory instead of compiling templates while its
+    first requests wait."""
+    from flask_babel import force_locale, get_translations
+
+    for name in app.jinja_env.list_templates(extensions=("html", "txt")):
+        app.jinja_env.get_template(name)
+    with app.test_request_context("/"):
+        for language in app.config.get("LANGUAGES", ()):
+            with force_locale(language):
+                get_translations()
+    return app

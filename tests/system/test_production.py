@@ -32,6 +32,28 @@ def test_gunicorn_config_sizes_workers_from_the_cores_and_leaves_the_request_log
     assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3").workers == 3
 
 
+def test_the_master_compiles_every_template_before_workers_fork_so_none_compiles_on_a_request(
+        monkeypatch, app, login_as):
+    """gunicorn's `when_ready` hook (in the master, before any worker starts) warms the app up: a new
+    worker, one every `max_requests`, inherits the compiled templates instead of compiling on its first
+    requests."""
+    class Server:
+        class app:
+            @staticmethod
+            def wsgi():
+                return app
+    gunicorn_settings(monkeypatch).when_ready(Server)
+    names = set(app.jinja_env.list_templates(extensions=("html", "txt")))
+    assert names <= {template.name for template in app.jinja_env.cache.values()}
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("a template was compiled on a request")
+    monkeypatch.setattr(app.jinja_env, "compile", compile_again)
+    staff = login_as("staff")
+    for path in ("/", "/apply/about-you", "/review/", "/privacy?lang=en"):
+        assert staff.get(path).status_code == 200
+
+
 @pytest.mark.system
 def test_gunicorn_with_the_production_config_refuses_to_start_without_secret_key(tmp_path):
     env = {key: value for key, value in os.environ.items()
