@@ -11,9 +11,10 @@
    (production settings) and the references — a bare Flask app rendering, with Jinja after one indexed
    query on the same database, a page comparable to each measured page (bench/reference*.html: a text
    page like the start page, a 50-row table like the queue, one application like its page, and a form
-   POST saving one row like a form step). wrk (Debian package) drives the start page, a form step POST
-   with a valid session and CSRF token, the review queue under three filters and one application's page
-   (signed in as staff). Prints requests/s, median and p95 latency, and the ratio of the portal's
+   POST saving one row like a form step; for the application page, which writes its audit row at every
+   opening, also one application after a durable one-row write). wrk (Debian package) drives the start
+   page, a form step POST with a valid session and CSRF token, the review queue under three filters and
+   one application's page (signed in as staff). Prints requests/s, median and p95 latency, and the ratio of the portal's
    requests/s to its comparable reference's (and to the plain text page's) at the same concurrency.
 """
 import argparse
@@ -55,6 +56,12 @@ def _one(sql, *params):
     return reference_db.execute_sql(sql.replace("?", reference_db.param), params).fetchone()
 
 
+def _write(sql, *params):
+    """One statement in its own transaction, committed durably (the database's synchronous setting)."""
+    with reference_db.atomic():
+        reference_db.execute_sql(sql.replace("?", reference_db.param), params)
+
+
 @reference.get("/")
 def reference_page():
     row = _one("SELECT id, name, start_date FROM programme WHERE id = ?", 1)
@@ -78,14 +85,44 @@ def reference_record(number):
     return render_template("reference_record.html", record=record, points=REFERENCE_POINTS[:12])
 
 
+@reference.get("/audited-record/<number>")
+def reference_audited_record(number):
+    """The record page that, like the portal's application page, first writes (durably) who opened it."""
+    _ensure_own_tables()
+    _write("INSERT INTO bench_reference_view (reference, at) VALUES (?, ?)", number, time.time())
+    return reference_record(number)
+
+
+# The form reference's own row. Until 2026-11-30 (fourth session) the reference rewrote a programme row
+# as it was ("SET capacity = capacity"): SQLite writes nothing for a row whose bytes do not change, so
+# that "durable write" never reached the disk on SQLite (PostgreSQL writes a new row version anyway).
+# The references' own tables, made on their first request and dropped after the run (copy-db, rightly,
+# refuses a database with tables the portal does not know).
+OWN_TABLES = {
+    "bench_reference_form": "(id INTEGER PRIMARY KEY, full_name TEXT, birth_year INTEGER, language TEXT, "
+                            "saved INTEGER NOT NULL DEFAULT 0)",
+    "bench_reference_view": "(reference TEXT NOT NULL, at REAL NOT NULL)",
+}
+_own_tables = []
+
+
+def _ensure_own_tables():
+    if not _own_tables:                   # once per process (the bench's check makes the first request)
+        for name, columns in OWN_TABLES.items():
+            reference_db.execute_sql(f"CREATE TABLE IF NOT EXISTS {name} {columns}")
+        reference_db.execute_sql("INSERT INTO bench_reference_form (id) VALUES (1) ON CONFLICT (id) DO NOTHING")
+        _own_tables.append(True)
+
+
 @reference.post("/form")
 def reference_form():
-    # One indexed write, committed durably, as the portal's form step saves a draft: the programme row is
-    # rewritten as it is (no data changes; a form's fields are read and checked for presence).
+    # One indexed write, committed durably, as the portal's form step saves a draft: the form's three
+    # fields (checked for presence) and a save counter, so every save changes the row and reaches the disk.
     if not all(request.form.get(name) for name in ABOUT_YOU):
         return "missing field", 400
-    with reference_db.atomic():
-        reference_db.execute_sql(f"UPDATE programme SET capacity = capacity WHERE id = {reference_db.param}", (1,))
+    _ensure_own_tables()
+    _write("UPDATE bench_reference_form SET full_name = ?, birth_year = ?, language = ?, saved = saved + 1 "
+           "WHERE id = 1", request.form["full_name"], int(request.form["birth_year"]), request.form["language"])
     return redirect("/form", code=302)
 
 
@@ -219,16 +256,18 @@ def prepare(server_url, database_url):
     status, queue, _ = fetch(server_url + "/review/?status=submitted", cookie=staff)
     reference_number = re.search(r"/review/(MB-[A-Z0-9]{4}-[A-Z0-9]{4})", queue).group(1)
     body = urllib.parse.urlencode(form)
-    # (label, method, path, body, cookie, the comparable reference page: method, path, body)
+    # (label, method, path, body, cookie, the comparable reference page: method, path, body,
+    #  and for a page that writes as it is read, the reference that writes as well, or None)
     return [
-        ("start page", "GET", "/", None, "", ("GET", "/", None)),
-        ("form step POST (about-you)", "POST", "/apply/about-you", body, applicant, ("POST", "/form", body)),
-        ("queue: status=submitted", "GET", "/review/?status=submitted", None, staff, ("GET", "/table", None)),
+        ("start page", "GET", "/", None, "", ("GET", "/", None), None),
+        ("form step POST (about-you)", "POST", "/apply/about-you", body, applicant, ("POST", "/form", body), None),
+        ("queue: status=submitted", "GET", "/review/?status=submitted", None, staff, ("GET", "/table", None), None),
         ("queue: municipality=101 + verdict", "GET", "/review/?municipality=101&verdict=likely_eligible", None,
-         staff, ("GET", "/table", None)),
-        ("queue: search by name", "GET", "/review/?q=Hassan", None, staff, ("GET", "/table", None)),
+         staff, ("GET", "/table", None), None),
+        ("queue: search by name", "GET", "/review/?q=Hassan", None, staff, ("GET", "/table", None), None),
+        # Every opening of an application is written to the audit log, durably, before the page is sent.
         ("application page", "GET", f"/review/{reference_number}", None, staff,
-         ("GET", f"/record/{reference_number}", None)),
+         ("GET", f"/record/{reference_number}", None), ("GET", f"/audited-record/{reference_number}", None)),
     ]
 
 
@@ -251,7 +290,8 @@ def check(server_url, method, path, body, cookie):
 def run_backend(name, database_url, args, script):
     """The portal and its bare references on this database: per page and concurrency, the comparable
     reference page first (once: the queue's three filters share one), then the portal's page.
-    Returns rows (label, connections, portal result, comparable reference result, plain reference result)."""
+    Returns rows (label, connections, portal result, comparable reference result, plain reference result,
+    the writing reference's result or None)."""
     rows = []
     reference_server = Server("load:reference", {"PORTAL_DATABASE_URL": database_url}, f"reference-{name}")
     # The production settings, the outbox sender after requests included.
@@ -270,21 +310,31 @@ def run_backend(name, database_url, args, script):
 
     try:
         scenarios = prepare(portal.url, database_url)
-        for label, method, path, body, cookie, comparable in scenarios:
+        for label, method, path, body, cookie, comparable, writing in scenarios:
             if args.only and not any(word in label for word in args.only):
                 continue
             check(portal.url, method, path, body, cookie)
             for connections in args.connections:
                 plain = reference_result("GET", "/", None, connections)
                 same_kind = reference_result(*comparable, connections)
+                also_writes = reference_result(*writing, connections) if writing else None
                 result = wrk(portal.url + path, method, body, cookie, connections, args, script)
-                rows.append((label, connections, result, same_kind, plain))
+                rows.append((label, connections, result, same_kind, plain, also_writes))
                 log(f"  {name}: {label}, {connections} connections: {result['rps']:.0f} req/s "
                     f"({result['rps'] / same_kind['rps']:.2f} of its reference)")
     finally:
         portal.stop()
         reference_server.stop()
+        drop_own_tables(database_url)
     return rows
+
+
+def drop_own_tables(database_url):
+    db = make_database(database_url)
+    with db.connection_context():
+        for name in OWN_TABLES:
+            db.execute_sql(f"DROP TABLE IF EXISTS {name}")
+    db.close_all() if hasattr(db, "close_all") else None
 
 
 def main():
@@ -325,13 +375,15 @@ def main():
           f"{os.cpu_count() * 2 + 1} workers x 4 threads); wrk -t{args.threads} -d{args.duration}s on the same "
           f"machine.\n")
     print("| backend | page | conn. | requests/s | median ms | p95 ms | comparable reference req/s | "
-          "ratio to it | ratio to the plain page | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "ratio to it | ratio to the plain page | ratio to the reference that also writes its audit row | "
+          "errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for backend, rows in results.items():
-        for label, connections, r, same_kind, plain in rows:
+        for label, connections, r, same_kind, plain, also_writes in rows:
+            writes = f"{r['rps'] / also_writes['rps']:.2f} ({also_writes['rps']:.0f} req/s)" if also_writes else "–"
             print(f"| {backend} | {label} | {connections} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | "
                   f"{r['p95_us'] / 1000:.1f} | {same_kind['rps']:.0f} | {r['rps'] / same_kind['rps']:.2f} | "
-                  f"{r['rps'] / plain['rps']:.2f} | {r['errors'] + r['bad_status']} |")
+                  f"{r['rps'] / plain['rps']:.2f} | {writes} | {r['errors'] + r['bad_status']} |")
 
 
 if __name__ == "__main__":
