@@ -102,6 +102,7 @@ def prepared(build, arity=None):
             return cursor.fetchone()[0] if db.returning_clause else cursor.lastrowid
         return db.rows_affected(cursor)
 
+    run._built = built                                  # for tests that look at the SQL's plan
     return run
 
 

@@ -269,7 +269,7 @@ class AuditEvent(BaseModel):
     details = JSONField(default=dict)
 
     class Meta:
-        # An application's history: its changes, and its newest views (migrations/0005).
+        # An application's newest views (migrations/0005).
         indexes = ((("object_id", "action", "at"), False),)
 
 
@@ -403,9 +403,10 @@ ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site,
               Milestone, Outcome]
 
 # Indexes that only PostgreSQL has, made by a migration rather than declared on a model (a GIN index with an
-# operator class has no SQLite equivalent): migrations/0004_trigram_search.py.
+# operator class has no SQLite equivalent: migrations/0004_trigram_search.py; a partial index SQLite's
+# planner would not choose: migrations/0009_audit_event_history.py).
 POSTGRES_ONLY_INDEXES = {("application", "application_full_name_trgm"), ("application", "application_email_trgm"),
-                         ("application", "application_reference_trgm")}
+                         ("application", "application_reference_trgm"), ("audit_event", "audit_event_history")}
 
 # Tables and triggers that only SQLite has, made by a migration rather than declared on a model: the review
 # queue's trigram search index (an FTS5 table and the shadow tables FTS5 keeps for it) and the triggers that
