@@ -81,13 +81,14 @@ class VersionedCache(LruCache):
         return value
 
 
-def cache_for(data_set: str | None) -> LruCache:
+def cache_for(data_set: str | None, part: str = "") -> LruCache:
     """This app's cache for a data set, or (None) for pages made from templates alone; its size is
-    config CACHE_SIZE (0 turns caching off)."""
+    config CACHE_SIZE (0 turns caching off). Each `part` of the pages has its own, so that many of one
+    kind (applications opened one after another) never push out the other (the queue's views)."""
     caches = current_app.extensions.setdefault("portal_caches", {})
-    cache = caches.get(data_set)
+    cache = caches.get((data_set, part))
     if cache is None:
         size = current_app.config.get("CACHE_SIZE", 64)
         made = LruCache(size) if data_set is None else VersionedCache(data_set, size)
-        cache = caches.setdefault(data_set, made)
+        cache = caches.setdefault((data_set, part), made)
     return cache

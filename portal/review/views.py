@@ -198,7 +198,7 @@ def _application_details(application):
         return {name: Markup(render_template(template, application=current, **context))  # nosec B704
                 for name, (template, context) in parts.items()}
 
-    return cache_for(reviews.QUEUE_DATA).get((str(get_locale()), "application", application.id), render)
+    return cache_for(reviews.QUEUE_DATA, "application").get((str(get_locale()), application.id), render)
 
 
 def _decision_form(action, application):

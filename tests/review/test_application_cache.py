@@ -88,3 +88,17 @@ def test_notes_and_the_referral_are_always_current(login_as, rendered, make_user
     text = soup.get_text()
     assert "Called the applicant" in text and caseworker.email in text and "Wants to work in logistics" in text
     assert len(rendered) == 1                          # neither moved the version: the details were reused
+
+
+def test_opening_many_applications_does_not_push_the_queue_views_out(app, login_as, monkeypatch):
+    app.config["CACHE_SIZE"] = 2
+    worked_out = []
+    real = reviews.queue
+    monkeypatch.setattr(reviews, "queue", lambda *a, **k: worked_out.append(1) or real(*a, **k))
+    staff = login_as("staff")
+    applications = [make_application() for _ in range(3)]
+    staff.get("/review/?lang=en")
+    for application in applications:
+        page(staff, application)                       # in English too
+    staff.get("/review/?lang=en")
+    assert len(worked_out) == 1
