@@ -264,7 +264,7 @@ class AuditEvent(BaseModel):
     actor_role = CharField()             # 'applicant', 'system', or the user's role
     action = CharField(index=True)
     object_type = CharField()
-    object_id = CharField(null=True, index=True)
+    object_id = CharField(null=True)         # indexed first in the (object_id, action, at) index below
     at = DateTimeField(default=now_utc, index=True)
     details = JSONField(default=dict)
 
