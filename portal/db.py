@@ -28,23 +28,17 @@ class BaseModel(Model):
 
     @classmethod
     def one(cls, **columns):
-        """The first row whose columns equal these values, or None: `get_or_none` for the hottest lookups.
-
-        Peewee builds a query's SQL anew on every call, and for a wide row (an application has 30 columns)
-        that costs more than running it. Here the SQL is built once per model, set of columns and kind
-        of database, then run with each call's values."""
-        fields = [cls._meta.fields[name] for name in columns]
-        key = (type(cls._meta.database.obj), cls, tuple(columns))
-        sql = _ONE_ROW_SQL.get(key)
-        if sql is None:
-            sql, params = cls.select().where(*(f == columns[f.name] for f in fields)).limit(1).sql()
-            if len(params) != len(fields) + 1:            # one per column, then the LIMIT
-                raise ValueError(f"{cls.__name__}.one() takes plain column values")
-            _ONE_ROW_SQL[key] = sql
-        return next(iter(cls.raw(sql, *(f.db_value(columns[f.name]) for f in fields), 1)), None)
+        """The first row whose columns equal these values, or None: `get_or_none` for the hottest lookups,
+        its SQL built once per model and set of columns (`prepared`; an application has 30 columns)."""
+        rows = _one_row_query(cls, tuple(columns))(*columns.values())
+        return rows[0] if rows else None
 
 
-_ONE_ROW_SQL: dict[tuple, str] = {}
+@functools.cache
+def _one_row_query(model, names: tuple):
+    return prepared(lambda *values: model.select().where(*(model._meta.fields[name] == value
+                                                           for name, value in zip(names, values))).limit(1),
+                    arity=len(names))
 
 
 class _Slot:
@@ -82,9 +76,8 @@ def prepared(build, arity=None):
     arity = len(inspect.signature(build).parameters) if arity is None else arity
     built = {}                                          # kind of database -> (query, sql, parameters)
 
-    @functools.wraps(build)
-    def run(*values):
-        db = database.obj
+    def statement(db, values):
+        """(query, SQL, parameters) of this call on this database."""
         entry = built.get(type(db))
         if entry is None:
             query = build(*(_Argument(i) for i in range(arity)))
@@ -93,8 +86,13 @@ def prepared(build, arity=None):
                 query = query.returning(query.model._meta.primary_key)
             entry = built.setdefault(type(db), (query, *query.sql()))
         query, sql, template = entry
-        params = [(p.converter(values[p.index]) if p.converter else values[p.index]) if type(p) is _Slot else p
-                  for p in template]
+        return query, sql, [(p.converter(values[p.index]) if p.converter else values[p.index])
+                            if type(p) is _Slot else p for p in template]
+
+    @functools.wraps(build)
+    def run(*values):
+        db = database.obj
+        query, sql, params = statement(db, values)
         cursor = db.execute_sql(sql, params)
         if isinstance(query, Select):
             return list(query._get_cursor_wrapper(cursor))
@@ -102,7 +100,7 @@ def prepared(build, arity=None):
             return cursor.fetchone()[0] if db.returning_clause else cursor.lastrowid
         return db.rows_affected(cursor)
 
-    run._built = built                                  # for tests that look at the SQL's plan
+    run.sql = lambda *values: statement(database.obj, values)[1:]     # (SQL, parameters): for EXPLAIN
     return run
 
 

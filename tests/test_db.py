@@ -101,6 +101,8 @@ def test_a_prepared_query_gives_what_peewee_gives_and_builds_its_sql_once(app, c
             assert isinstance(got[0].created_at, datetime)
     assert notes_by(made[0], datetime(2027, 1, 1)) == []
     assert len(built) == 1
+    sql, params = notes_by.sql(made[1], datetime(2026, 1, 2))        # what runs, as EXPLAIN needs it
+    assert sql.startswith("SELECT") and made[1].id in params and 5 in params
 
 
 def test_a_prepared_update_converts_its_values_and_counts_the_rows_it_changed(app, ctx):

@@ -304,9 +304,7 @@ def test_the_history_of_a_much_opened_application_is_read_without_its_views(staf
     reads = [_actions_before_views, _actions_after_views] if sqlite else [_actions_but_views]
     plans = []
     for read in reads:
-        read(application.public_id)                        # built on first use
-        query, sql, params = read._built[type(database.obj)]
-        params = [application.public_id if type(p).__name__ == "_Slot" else p for p in params]
+        sql, params = read.sql(application.public_id)
         plans.append(" ".join(str(row[-1] if sqlite else row[0])
                               for row in database.execute_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql,
                                                               params)))
