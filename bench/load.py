@@ -334,7 +334,8 @@ def drop_own_tables(database_url):
     with db.connection_context():
         for name in OWN_TABLES:
             db.execute_sql(f"DROP TABLE IF EXISTS {name}")
-    db.close_all() if hasattr(db, "close_all") else None
+    if hasattr(db, "close_all"):                       # a pool: its connections too
+        db.close_all()
 
 
 def main():

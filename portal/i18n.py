@@ -95,7 +95,7 @@ def format_datetime(value, format="medium"):
 
 
 @functools.lru_cache(maxsize=4096)
-def _formatted(value, format, locale, timezone):
+def _formatted(value, format, locale, timezone):       # locale and time zone: the request's, in the key
     moment, language = flask_babel.to_user_timezone(value), Locale.parse(locale)
     combined, time_pattern, date_pattern = _patterns(locale, format)
     return (combined.replace("{0}", time_pattern.apply(moment.timetz(), language, reference_date=moment.date()))

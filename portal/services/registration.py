@@ -1,4 +1,5 @@
 """The applicant's application: drafts saved step by step, resume links, and submission."""
+import functools
 import secrets
 from datetime import timedelta
 
@@ -82,20 +83,15 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
     return Application(**{**application.__data__, **changes, "version": application.version + 1})
 
 
-_SAVE_STATEMENTS = {}
-
-
+@functools.cache
 def _save_statement(step_columns: tuple):
     """The UPDATE that saves a step setting these columns besides the answers, its SQL built once
     (portal.db.prepared): a form step is the write applicants make most."""
-    statement = _SAVE_STATEMENTS.get(step_columns)
-    if statement is None:
-        def build(application_id, answers, completed, updated_at, *values):
-            return (Application.update(answers=answers, completed_steps=completed, updated_at=updated_at,
-                                       version=Application.version + 1, **dict(zip(step_columns, values)))
-                    .where((Application.id == application_id) & Application.status.in_(EDITABLE)))
-        statement = _SAVE_STATEMENTS.setdefault(step_columns, prepared(build, arity=4 + len(step_columns)))
-    return statement
+    def build(application_id, answers, completed, updated_at, *values):
+        return (Application.update(answers=answers, completed_steps=completed, updated_at=updated_at,
+                                   version=Application.version + 1, **dict(zip(step_columns, values)))
+                .where((Application.id == application_id) & Application.status.in_(EDITABLE)))
+    return prepared(build, arity=4 + len(step_columns))
 
 
 def issue_resume_link(application: Application) -> str:
