@@ -22,6 +22,7 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 # GET       /review/                         the queue (htmx: only the results region)
 # GET       /review/export.csv               the current filter as CSV, streamed
 # GET       /review/<reference>              one application: answers, eligibility, duplicates, history, notes
+# GET       /review/<reference>/openings     who opened the application, and when (paged)
 # POST      /review/<reference>/notes        add an internal note (htmx: only the notes)
 # GET/POST  /review/<reference>/<action>     confirm, then take | approve | reject | ask | withdraw
 
@@ -68,6 +69,19 @@ def application(reference):
     return _application_page(found, NoteForm(formdata=None))
 
 
+@bp.get("/<reference>/openings")
+@staff_only
+def openings(reference):
+    """Who opened the application and when, newest first: its page lists none, as each opening adds one.
+    Only staff's names and times, no personal data of the applicant's, so this page is not a view."""
+    found = reviews.find(reference) or abort(404)
+    page = request.args.get("page", 1, type=int)
+    rows, pages = reviews.openings(found, page)
+    return render_template("review/openings.html", application=found, openings=rows,
+                           page=min(max(page, 1), pages), pages=pages,
+                           url_for_page=lambda n: url_for("review.openings", reference=reference, page=n))
+
+
 @bp.post("/<reference>/notes")
 @staff_only
 @keeps_input
@@ -82,8 +96,8 @@ def add_note(reference):
             return redirect(url_for("review.application", reference=reference, _anchor="notes"))
         form = NoteForm(formdata=None)
     if is_htmx():
-        return render_template("review/_notes.html", application=found, notes=reviews.notes_of(found),
-                               note_form=form)
+        return render_template("review/_notes.html", application=found,
+                               notes=_application_details(found)["notes"], note_form=form)
     return _application_page(reviews.open_application(reference, current_user), form)
 
 
@@ -172,27 +186,30 @@ def _assessment(application):
 
 
 def _application_page(application, note_form):
-    changes, views = reviews.history(application)
+    details = _application_details(application)
     return render_template(
-        "review/application.html", application=application, details=_application_details(application),
-        referral=reviews.referral_of(application), history=changes, views=views,
-        notes=reviews.notes_of(application), note_form=note_form,
-        actions=reviews.available_actions(application, current_user),
-        municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW))
+        "review/application.html", application=application, details=details, notes=details["notes"],
+        note_form=note_form, actions=reviews.available_actions(application, current_user))
 
 
 def _application_details(application):
-    """The parts of an application's page that come from submitted applications, reviewers' names and
-    programmes alone (summary, eligibility check, possible duplicates, answers), rendered once per
-    version of that data and language, as the queue is (`_queue_content`). Each opening still writes
-    its audit row and reads the referral, notes and history, which change without moving the version."""
+    """Every part of an application's page but the actions and the note form (each person's own):
+    summary, eligibility check, possible duplicates, referral, answers, notes and history. They come
+    from submitted applications, users' names and emails, programmes, notes, referrals and the audit
+    rows that are not views, so they are rendered once per version of that data and language, as the
+    queue is (`_queue_content`; migrations 0006, 0008, 0011). Each opening still writes its audit row."""
     def render():
         current = reviews.find(application.reference) or application   # read after the version: not older
         parts = {
             "summary": ("review/_application_summary.html", {}),
             "checks": ("review/_application_checks.html", {
                 "assessment": _assessment(current), "duplicates": reviews.possible_duplicates(current)}),
+            "referral": ("review/_application_referral.html", {
+                "referral": reviews.referral_of(current), "municipality_name": _municipality_names(),
+                "consent_labels": dict(CONSENT_HOW)}),
             "answers": ("review/_application_answers.html", {"sections": check_rows(current, links=False)}),
+            "notes": ("review/_notes_list.html", {"notes": reviews.notes_of(current)}),
+            "history": ("review/_application_history.html", {"history": reviews.history(current)}),
         }
         # Markup: the output of our own autoescaped templates, put into the page as it is.
         return {name: Markup(render_template(template, application=current, **context))  # nosec B704

@@ -369,20 +369,29 @@ _VIEWED = "application.viewed"
 _actions_before_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action < _VIEWED))
 _actions_after_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action > _VIEWED))
 _actions_but_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action != _VIEWED))
-# Every opening of the page adds a view: only the 20 newest, and only who and when.
-_newest_views = prepared(lambda public_id: (
-    _events(public_id, AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.actor_role, AuditEvent.action)
-    .where(AuditEvent.action == _VIEWED).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(20)))
+OPENINGS_PAGE_SIZE = 50                  # on the page of who opened an application
 
 
-def history(application: Application) -> tuple[list, list]:
-    """The application's audit events, oldest first: (changes and notes, page views)."""
+def history(application: Application) -> list:
+    """The application's audit events but its views, oldest first: changes, notes, resubmissions."""
     public_id = application.public_id
     if isinstance(database.obj, SqliteDatabase):
         changes = [*_actions_before_views(public_id), *_actions_after_views(public_id)]
     else:
         changes = _actions_but_views(public_id)
-    return sorted(changes, key=lambda x: (x.at, x.id)), _newest_views(public_id)
+    return sorted(changes, key=lambda x: (x.at, x.id))
+
+
+def openings(application: Application, page: int) -> tuple[list, int]:
+    """Who opened the application and when, newest first: (one page of them, the number of pages)."""
+    counted = (AuditEvent.select().where((AuditEvent.object_type == "application") & (AuditEvent.action == _VIEWED)
+                                         & (AuditEvent.object_id == application.public_id)).count())
+    pages = max(1, -(-counted // OPENINGS_PAGE_SIZE))
+    rows = (_events(application.public_id, AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.actor_role,
+                    AuditEvent.action)
+            .where(AuditEvent.action == _VIEWED).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .paginate(min(max(page, 1), pages), OPENINGS_PAGE_SIZE))
+    return list(rows), pages
 
 
 @prepared

@@ -1,12 +1,13 @@
-"""An application's page reuses its summary, eligibility check, duplicates and answers while nothing they
-come from changed; who opened it, the notes, the referral, the history and the actions are always current."""
+"""An application's page reuses its parts (summary, eligibility check, duplicates, referral, answers, notes,
+history) while nothing they come from changed; each opening is still recorded, and the actions are each
+person's own. Whoever writes (this app, another instance, a script), the next opening shows it."""
 import sqlite3
 from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.models import Application, Referral, User
+from portal.models import Application, AuditEvent, Referral, User
 from portal.services import reviews
 from tests.review.helpers import make_application
 
@@ -30,18 +31,24 @@ def page(client, application, lang="en"):
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def openings(soup):
-    return [li.get_text() for li in soup.select("details li")]
+def openings(client, application):
+    soup = BeautifulSoup(client.get(f"/review/{application.reference}/openings?lang=en").get_data(as_text=True),
+                         "html.parser")
+    return [row.get_text(" ", strip=True) for row in soup.select("tbody tr")]
 
 
-def test_each_opening_is_recorded_and_shown_while_the_details_are_reused(login_as, rendered):
-    staff = login_as("staff")
+def test_each_opening_is_recorded_and_listed_while_the_details_are_reused(login_as, rendered):
+    first, second = login_as("staff", name="Fatima First"), login_as("staff", name="Søren Second")
     application = make_application(full_name="Amal Hassan")
-    first, second = page(staff, application), page(staff, application)
-    assert len(rendered) == 1
-    assert second.h1.get_text() == "Amal Hassan"
-    assert len(openings(first)) == 1 and len(openings(second)) == 2      # the history is read every time
-    page(staff, application, lang="da")                                  # each language has its own
+    soup = page(first, application)
+    assert soup.h1.get_text() == "Amal Hassan"
+    assert page(second, application).h1.get_text() == "Amal Hassan"
+    assert len(rendered) == 1                                            # an opening does not move the version
+    listed = openings(first, application)
+    assert len(listed) == 2 and "Søren Second" in listed[0] and "Fatima First" in listed[1]   # newest first
+    link = soup.find("a", string="Who has opened this application")
+    assert link["href"] == f"/review/{application.reference}/openings"
+    page(first, application, lang="da")                                  # each language has its own
     assert len(rendered) == 2
 
 
@@ -75,19 +82,40 @@ def test_the_reviewer_and_the_actions_are_each_persons_own_and_current(login_as,
     assert "Renamed Reviewer" in page(second, application).select_one("table.structured-list").get_text()
 
 
-def test_notes_and_the_referral_are_always_current(login_as, rendered, make_user):
+def test_notes_the_referral_and_the_caseworkers_email_show_at_the_next_opening(login_as, rendered, make_user):
     staff = login_as("staff")
     application = make_application()
     page(staff, application)
     reviews.add_note(application, staff.user, "Called the applicant")
+    assert "Called the applicant" in page(staff, application).select_one("#notes").get_text()
     caseworker = make_user("caseworker")
-    Referral.create(caseworker=caseworker, municipality="101", full_name=application.full_name,
-                    note="Wants to work in logistics", consent_how="in_person", consent_at=date(2026, 1, 2),
-                    application=application.id)
-    soup = page(staff, application)
-    text = soup.get_text()
-    assert "Called the applicant" in text and caseworker.email in text and "Wants to work in logistics" in text
-    assert len(rendered) == 1                          # neither moved the version: the details were reused
+    referral = Referral.create(caseworker=caseworker, municipality="101", full_name=application.full_name,
+                               note="Wants to work in logistics", consent_how="in_person",
+                               consent_at=date(2026, 1, 2), application=application.id)
+    text = page(staff, application).get_text()
+    assert caseworker.email in text and "Wants to work in logistics" in text
+    User.update(email="new-address@example.org").where(User.id == caseworker.id).execute()
+    assert "new-address@example.org" in page(staff, application).get_text()
+    Referral.update(note="Wants to drive a truck").where(Referral.id == referral.id).execute()
+    assert "Wants to drive a truck" in page(staff, application).get_text()
+    assert len(rendered) == 5
+
+
+def test_history_written_elsewhere_shows_at_the_next_opening(app, login_as, rendered, database_url):
+    """A decision's audit row written by another connection moves the version by itself (migration 0011)."""
+    staff = login_as("staff")
+    application = make_application()
+    page(staff, application)
+    row = ("staff", "application.taken", "application", application.public_id, "2026-03-04 05:06:07", "{}")
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as other:
+            other.execute("INSERT INTO audit_event (actor_role, action, object_type, object_id, at, details) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", row)
+    else:
+        AuditEvent.insert(dict(zip(("actor_role", "action", "object_type", "object_id", "at", "details"),
+                                   row[:5] + ({},)))).execute()
+    history = page(staff, application).select_one("#history").find_next("table").get_text()
+    assert "Taken for review" in history and len(rendered) == 2
 
 
 def test_opening_many_applications_does_not_push_the_queue_views_out(app, login_as, monkeypatch):

@@ -123,6 +123,10 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     confirm(page, "Yes, approve")
     assert "The application is approved" in page.content()
     assert_accessible(page)
+    page.locator("a", has_text="Who has opened this application").click()
+    page.wait_for_load_state()
+    assert "Rita Reviewer" in page.locator("main tbody").inner_text()
+    assert_accessible(page)
     with app.app_context():
         after = Application.get_by_id(application.id)
         assert after.status == "approved" and after.decided_by.name == "Rita Reviewer"

@@ -63,6 +63,7 @@ POLICY = {
     "review.queue": {"GET": STAFF},
     "review.export": {"GET": STAFF},
     "review.application": {"GET": STAFF},
+    "review.openings": {"GET": STAFF},
     "review.add_note": {"POST": STAFF},
     "review.decide": both(STAFF),
     "programmes.index": {"GET": STAFF},
