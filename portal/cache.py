@@ -14,11 +14,15 @@ from collections import OrderedDict
 
 from flask import current_app
 
+from .db import prepared
 from .models import DataVersion
+
+_version_row = prepared(lambda name: DataVersion.select(DataVersion.version).where(DataVersion.name == name))
 
 
 def current_version(data_set: str) -> int | None:
-    return DataVersion.select(DataVersion.version).where(DataVersion.name == data_set).scalar()
+    found = _version_row(data_set)          # read at every cached page: its SQL is built once
+    return found[0].version if found else None
 
 
 class LruCache:

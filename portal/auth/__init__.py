@@ -7,6 +7,9 @@ from ..services.users import load_session_user
 
 login_manager = LoginManager()
 login_manager.session_protection = None      # the session version does this job, across devices too
+# How often the last-seen time is written into the session cookie: writing it at every request would
+# sign and send the cookie again each time; the idle timeout is kept to within this many seconds.
+SEEN_PRECISION = 60
 
 
 def init_app(app):
@@ -26,4 +29,5 @@ def init_app(app):
             logout_user()
             session.clear()
             return
-        session["seen"] = now
+        if now - last >= SEEN_PRECISION or "seen" not in session:
+            session["seen"] = now

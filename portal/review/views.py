@@ -66,7 +66,7 @@ def export():
 def application(reference):
     """One application, as staff see it; every view is in the audit log."""
     found = reviews.open_application(reference, current_user) or abort(404)
-    return _application_page(found, NoteForm(formdata=None))
+    return _application_page(found)
 
 
 @bp.get("/<reference>/openings")
@@ -94,10 +94,11 @@ def add_note(reference):
         if not is_htmx():
             flash(_("Note added."), "success")
             return redirect(url_for("review.application", reference=reference, _anchor="notes"))
-        form = NoteForm(formdata=None)
+        form = None                                   # added: the blank form again
     if is_htmx():
-        return render_template("review/_notes.html", application=found,
-                               notes=_application_details(found)["notes"], note_form=form)
+        details = _application_details(found)
+        return render_template("review/_notes.html", application=found, notes=details["notes"],
+                               blank_note_fields=details["note_fields"], note_form=form)
     return _application_page(reviews.open_application(reference, current_user), form)
 
 
@@ -185,16 +186,18 @@ def _assessment(application):
         return None
 
 
-def _application_page(application, note_form):
+def _application_page(application, note_form=None):
+    """The page; `note_form` only when it holds a typed note (and its errors), else the blank one kept."""
     details = _application_details(application)
     return render_template(
         "review/application.html", application=application, details=details, notes=details["notes"],
-        note_form=note_form, actions=reviews.available_actions(application, current_user))
+        blank_note_fields=details["note_fields"], note_form=note_form,
+        actions=reviews.available_actions(application, current_user))
 
 
 def _application_details(application):
-    """Every part of an application's page but the actions and the note form (each person's own):
-    summary, eligibility check, possible duplicates, referral, answers, notes and history. They come
+    """Every part of an application's page but the actions and the CSRF token (each person's own):
+    summary, eligibility check, possible duplicates, referral, answers, notes, history, blank note form. They come
     from submitted applications, users' names and emails, programmes, notes, referrals and the audit
     rows that are not views, so they are rendered once per version of that data and language, as the
     queue is (`_queue_content`; migrations 0006, 0008, 0011). Each opening still writes its audit row."""
@@ -210,6 +213,7 @@ def _application_details(application):
             "answers": ("review/_application_answers.html", {"sections": check_rows(current, links=False)}),
             "notes": ("review/_notes_list.html", {"notes": reviews.notes_of(current)}),
             "history": ("review/_application_history.html", {"history": reviews.history(current)}),
+            "note_fields": ("review/_note_fields.html", {"note_form": NoteForm(formdata=None, meta={"csrf": False})}),
         }
         # Markup: the output of our own autoescaped templates, put into the page as it is.
         return {name: Markup(render_template(template, application=current, **context))  # nosec B704

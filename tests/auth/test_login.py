@@ -120,3 +120,19 @@ def test_idle_session_times_out(app, make_user):
     with client:
         client.get("/")
         assert not current_user.is_authenticated
+
+
+def test_activity_keeps_a_session_alive_and_the_cookie_is_sent_again_only_once_a_minute(app, make_user):
+    """Staff active all day are not signed out; the cookie is not signed and sent again at every request."""
+    user = make_user("staff")
+    client = app.test_client()
+    login(client, user.email)
+    client.get("/review/")                               # the first page shows the flashed "signed in"
+    assert "Set-Cookie" not in client.get("/review/").headers                 # seen less than a minute ago
+    with client.session_transaction() as session:
+        session["seen"] -= 29 * 60                                            # idle for 29 of the 30 minutes
+    response = client.get("/review/")
+    assert response.status_code == 200 and "session=" in response.headers["Set-Cookie"]
+    with client.session_transaction() as session:
+        session["seen"] -= 29 * 60                                            # 29 more: idle only since then
+    assert client.get("/review/").status_code == 200

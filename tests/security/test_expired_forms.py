@@ -4,8 +4,9 @@ import time
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 
-from portal.models import Application, Referral
+from portal.models import Application, Note, Referral
 from tests.apply.helpers import VALID
 from tests.conftest import PASSWORD
 
@@ -100,3 +101,26 @@ def test_a_stale_token_on_the_status_form_keeps_the_values(csrf_app):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "The form had expired" in html
     assert lost(data, html, "/status/") == []
+
+
+def test_the_note_form_keeps_a_note_sent_with_a_stale_token_and_its_tokens_work(csrf_app, make_user):
+    """The blank note form is kept with the application's other parts; its CSRF token is each person's own."""
+    from tests.review.helpers import make_application
+    client = _signed_in(csrf_app, "staff", make_user)
+    application = make_application()
+    url = f"/review/{application.reference}/notes?lang=en"
+    page = client.get(f"/review/{application.reference}?lang=en").get_data(as_text=True)
+    response = client.post(url, data={"body": "Called her:\nstarts in May", "csrf_token": "stale"})
+    html = response.get_data(as_text=True)
+    assert "The form had expired" in html and lost({"body": "Called her:\nstarts in May"}, html) == []
+    added = client.post(url, headers={"HX-Request": "true"},
+                        data={"body": "Called her:\nstarts in May", "csrf_token": csrf_token(page)})
+    fragment = BeautifulSoup(added.get_data(as_text=True), "html.parser")
+    assert "starts in May" in fragment.select_one("#notes ul").get_text()
+    assert fragment.select_one("textarea#body").get_text().strip() == ""          # blank again, with a token
+    assert client.post(url, data={"body": "Second", "csrf_token": csrf_token(str(fragment))}).status_code == 302
+    assert client.post(url, data={"body": "Third", "csrf_token": csrf_token(html)}).status_code == 302
+    other = _signed_in(csrf_app, "staff", make_user)                               # another person's own token
+    assert csrf_token(other.get(f"/review/{application.reference}").get_data(as_text=True)) != csrf_token(page)
+    assert other.post(url, data={"body": "Fourth", "csrf_token": csrf_token(page)}).status_code != 302
+    assert Note.select().count() == 3
