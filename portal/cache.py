@@ -58,6 +58,9 @@ class LruCache:
         return len(self._values)
 
 
+READ = object()          # VersionedCache.get: read the version now
+
+
 class VersionedCache(LruCache):
     """An LruCache for values computed from one data set: only its current version's are kept."""
 
@@ -66,10 +69,13 @@ class VersionedCache(LruCache):
         self.data_set = data_set
         self._version = None
 
-    def get(self, key, compute):
-        """The value for `key` at the data's current version: kept, or computed now (and kept)."""
-        version = current_version(self.data_set) if self.size > 0 else None
-        if version is None:
+    def get(self, key, compute, version=READ):
+        """The value for `key` at the data's current version: kept, or computed now (and kept). A caller
+        that read the version in a query of its own (saving a round trip) gives it; it must have read it
+        before anything it computes with, as this does."""
+        if version is READ:
+            version = current_version(self.data_set) if self.size > 0 else None
+        if version is None or self.size <= 0:
             return compute()
         with self._lock:
             if version != self._version:

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from ..access import staff_only
 from ..apply.wiring import check_rows
-from ..cache import cache_for
+from ..cache import READ, cache_for
 from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx
@@ -219,7 +219,9 @@ def _application_details(application):
         return {name: Markup(render_template(template, application=current, **context))  # nosec B704
                 for name, (template, context) in parts.items()}
 
-    return cache_for(reviews.QUEUE_DATA, "application").get((str(get_locale()), application.id), render)
+    return cache_for(reviews.QUEUE_DATA, "application").get(
+        (str(get_locale()), application.id), render,
+        getattr(application, "queue_version", READ))   # read with the application, when it was opened
 
 
 def _decision_form(action, application):

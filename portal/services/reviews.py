@@ -15,7 +15,7 @@ from peewee import JOIN, OP, SQL, Expression, SqliteDatabase, fn
 from .. import mail
 from ..clock import now_utc
 from ..db import database, prepared
-from ..models import (Application, AuditEvent, Municipality, Note, Programme, Referral, User)
+from ..models import Application, AuditEvent, DataVersion, Municipality, Note, Programme, Referral, User
 from . import audit, tokens
 from .registration import absolute_url
 
@@ -323,16 +323,20 @@ def find(reference: str) -> Application | None:
     return found if found is not None and found.submitted_at is not None else None
 
 
-# An opening reads only what its audit row, the page's title and each person's actions need; the page's
-# other parts are rendered from the whole row (review.views._application_details), once per version.
+# An opening reads only what its audit row, the page's title and each person's actions need, and the
+# queue data's version, in the same statement; the page's other parts are rendered from the whole row
+# (review.views._application_details), once per version.
 _opened = prepared(lambda reference: (
     Application.select(Application.id, Application.public_id, Application.reference, Application.full_name,
-                       Application.status, Application.assigned_to, Application.submitted_at)
+                       Application.status, Application.assigned_to, Application.submitted_at,
+                       DataVersion.select(DataVersion.version).where(DataVersion.name == QUEUE_DATA)
+                       .alias("queue_version"))
     .where(Application.reference == reference).limit(1)))
 
 
 def open_application(reference: str, user) -> Application | None:
-    """The application for its page (the columns above); the view is written to the audit log."""
+    """The application for its page (the columns above, and `queue_version`); the view is written to the
+    audit log."""
     if not _plausible(reference):
         return None
     found = _opened(reference)
