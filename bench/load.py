@@ -15,7 +15,8 @@
    opening, also one application after a durable one-row write). wrk (Debian package) drives the start
    page, a form step POST with a valid session and CSRF token, the review queue under three filters and
    one application's page (signed in as staff). Prints requests/s, median and p95 latency, and the ratio of the portal's
-   requests/s to its comparable reference's (and to the plain text page's) at the same concurrency.
+   requests/s to its comparable reference's (and to the plain text page's) at the same concurrency: the
+   median of --rounds rounds, each measuring the reference(s) and then the page.
 """
 import argparse
 import json
@@ -298,15 +299,12 @@ def run_backend(name, database_url, args, script):
     env = {"PORTAL_DATABASE_URL": database_url, "SECRET_KEY": "bench-" + secrets.token_hex(8),
            "PORTAL_ENV": "production"}
     portal = Server("wsgi:app", env, f"portal-{name}")
-    measured = {}
+    plain_pages = {}
 
-    def reference_result(method, path, body, connections):
-        key = (method, path.split("/record/")[0], connections)
-        if key not in measured:
-            check(reference_server.url, method, path, body, "")
-            measured[key] = wrk(reference_server.url + path, method, body, "", connections, args, script)
-            log(f"  {name}: reference {method} {path}, {connections} connections: {measured[key]['rps']:.0f} req/s")
-        return measured[key]
+    def reference_run(method, path, body, connections):
+        result = wrk(reference_server.url + path, method, body, "", connections, args, script)
+        log(f"  {name}: reference {method} {path}, {connections} connections: {result['rps']:.0f} req/s")
+        return result
 
     try:
         scenarios = prepare(portal.url, database_url)
@@ -314,19 +312,36 @@ def run_backend(name, database_url, args, script):
             if args.only and not any(word in label for word in args.only):
                 continue
             check(portal.url, method, path, body, cookie)
+            check(reference_server.url, *comparable, "")
+            if writing:
+                check(reference_server.url, *writing, "")
             for connections in args.connections:
-                plain = reference_result("GET", "/", None, connections)
-                same_kind = reference_result(*comparable, connections)
-                also_writes = reference_result(*writing, connections) if writing else None
-                result = wrk(portal.url + path, method, body, cookie, connections, args, script)
-                rows.append((label, connections, result, same_kind, plain, also_writes))
-                log(f"  {name}: {label}, {connections} connections: {result['rps']:.0f} req/s "
-                    f"({result['rps'] / same_kind['rps']:.2f} of its reference)")
+                if connections not in plain_pages:
+                    plain_pages[connections] = reference_run("GET", "/", None, connections)
+                # Runs on this machine vary by up to 40 %: each round measures the comparable reference(s)
+                # and then the page, one after the other, and the median round counts.
+                runs = []
+                for _ in range(args.rounds):
+                    same_kind = reference_run(*comparable, connections)
+                    also_writes = reference_run(*writing, connections) if writing else None
+                    result = wrk(portal.url + path, method, body, cookie, connections, args, script)
+                    log(f"  {name}: {label}, {connections} connections: {result['rps']:.0f} req/s "
+                        f"({result['rps'] / same_kind['rps']:.2f} of its reference)")
+                    runs.append((result, same_kind, also_writes))
+                result, same_kind, also_writes = median_round(runs)
+                rows.append((label, connections, result, same_kind, plain_pages[connections], also_writes,
+                             [r["rps"] / k["rps"] for r, k, _ in runs]))
     finally:
         portal.stop()
         reference_server.stop()
         drop_own_tables(database_url)
     return rows
+
+
+def median_round(runs):
+    """The round whose ratio of the page's requests/s to its comparable reference's is the median."""
+    ordered = sorted(runs, key=lambda run: run[0]["rps"] / run[1]["rps"])
+    return ordered[len(ordered) // 2]
 
 
 def drop_own_tables(database_url):
@@ -347,6 +362,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--only", default="", help="comma-separated words: only the pages whose label has one")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (references, page) per page and concurrency; the median round counts")
     args = parser.parse_args()
     args.connections = [int(c) for c in args.connections.split(",")]
     args.only = [w for w in args.only.split(",") if w]
@@ -374,17 +391,18 @@ def main():
 
     print(f"\n{args.applications} applications; gunicorn -c gunicorn.conf.py ({os.cpu_count()} cores: "
           f"{os.cpu_count() * 2 + 1} workers x 4 threads); wrk -t{args.threads} -d{args.duration}s on the same "
-          f"machine.\n")
+          f"machine; the median of {args.rounds} rounds (each: the references, then the page).\n")
     print("| backend | page | conn. | requests/s | median ms | p95 ms | comparable reference req/s | "
-          "ratio to it | ratio to the plain page | ratio to the reference that also writes its audit row | "
-          "errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "ratio to it | (each round) | ratio to the plain page | "
+          "ratio to the reference that also writes its audit row | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for backend, rows in results.items():
-        for label, connections, r, same_kind, plain, also_writes in rows:
+        for label, connections, r, same_kind, plain, also_writes, ratios in rows:
             writes = f"{r['rps'] / also_writes['rps']:.2f} ({also_writes['rps']:.0f} req/s)" if also_writes else "–"
             print(f"| {backend} | {label} | {connections} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | "
                   f"{r['p95_us'] / 1000:.1f} | {same_kind['rps']:.0f} | {r['rps'] / same_kind['rps']:.2f} | "
-                  f"{r['rps'] / plain['rps']:.2f} | {writes} | {r['errors'] + r['bad_status']} |")
+                  f"{min(ratios):.2f}–{max(ratios):.2f} | {r['rps'] / plain['rps']:.2f} | {writes} | "
+                  f"{r['errors'] + r['bad_status']} |")
 
 
 if __name__ == "__main__":
