@@ -269,7 +269,7 @@ class AuditEvent(BaseModel):
     details = JSONField(default=dict)
 
     class Meta:
-        # An application's newest views (migrations/0005).
+        # An application's history, and who opened it, newest first (migrations/0005).
         indexes = ((("object_id", "action", "at"), False),)
 
 

@@ -130,3 +130,23 @@ def test_opening_many_applications_does_not_push_the_queue_views_out(app, login_
         page(staff, application)                       # in English too
     staff.get("/review/?lang=en")
     assert len(worked_out) == 1
+
+
+def test_the_openings_page_pages_in_both_languages_and_takes_odd_page_numbers(login_as, make_user, monkeypatch):
+    monkeypatch.setattr(reviews, "OPENINGS_PAGE_SIZE", 2)
+    staff = login_as("staff", name="Rita Reviewer")
+    application = make_application()
+    for _ in range(5):
+        page(staff, application)
+    url = f"/review/{application.reference}/openings"
+    first = BeautifulSoup(staff.get(url + "?lang=da").get_data(as_text=True), "html.parser")
+    assert first.h1.get_text() == f"Hvem har åbnet ansøgning {application.reference}"
+    assert len(first.select("tbody tr")) == 2 and "Side 1 af 3" in first.get_text()
+    last = BeautifulSoup(staff.get(url + "?lang=en&page=3").get_data(as_text=True), "html.parser")
+    assert [row.get_text(" ", strip=True).endswith("Rita Reviewer") for row in last.select("tbody tr")] == [True]
+    for odd in ("abc", "-5", "0", "99999999999999999999"):
+        response = staff.get(f"{url}?lang=en&page={odd}")
+        assert response.status_code == 200 and "Page" in response.get_data(as_text=True)
+    assert staff.get("/review/MB-NONE-XXXX/openings").status_code == 404
+    viewed = AuditEvent.select().where(AuditEvent.object_id == application.public_id).count()
+    assert viewed == 5                                               # looking at them is not an opening
