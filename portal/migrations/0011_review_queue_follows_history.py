@@ -14,7 +14,8 @@ from portal.db import for_backend
 _BUMP = "UPDATE data_version SET version = version + 1 WHERE name = 'review_queue'"
 
 _SQLITE_TRIGGERS = [
-    ("audit", "AFTER INSERT ON audit_event WHEN NEW.object_type = 'application' AND NEW.action <> 'application.viewed'"),
+    ("audit", "AFTER INSERT ON audit_event "
+              "WHEN NEW.object_type = 'application' AND NEW.action <> 'application.viewed'"),
     *[(f"{table}_{event.lower()}", f"AFTER {event} ON {table}")
       for table in ("note", "referral") for event in ("INSERT", "UPDATE", "DELETE")],
 ]

@@ -75,10 +75,8 @@ def openings(reference):
     """Who opened the application and when, newest first: its page lists none, as each opening adds one.
     Only staff's names and times, no personal data of the applicant's, so this page is not a view."""
     found = reviews.find(reference) or abort(404)
-    page = request.args.get("page", 1, type=int)
-    rows, pages = reviews.openings(found, page)
-    return render_template("review/openings.html", application=found, openings=rows,
-                           page=min(max(page, 1), pages), pages=pages,
+    rows, page, pages = reviews.openings(found, request.args.get("page", 1, type=int))
+    return render_template("review/openings.html", application=found, openings=rows, page=page, pages=pages,
                            url_for_page=lambda n: url_for("review.openings", reference=reference, page=n))
 
 
@@ -197,10 +195,11 @@ def _application_page(application, note_form=None):
 
 def _application_details(application):
     """Every part of an application's page but the actions and the CSRF token (each person's own):
-    summary, eligibility check, possible duplicates, referral, answers, notes, history, blank note form. They come
-    from submitted applications, users' names and emails, programmes, notes, referrals and the audit
-    rows that are not views, so they are rendered once per version of that data and language, as the
-    queue is (`_queue_content`; migrations 0006, 0008, 0011). Each opening still writes its audit row."""
+    summary, eligibility check, possible duplicates, referral, answers, notes, history and the blank
+    note form. They come from submitted applications, users' names and emails, programmes, notes,
+    referrals and the audit rows that are not views, so they are rendered once per version of that data
+    and language, as the queue is (`_queue_content`; migrations 0006, 0008, 0011). Each opening still
+    writes its audit row."""
     def render():
         current = reviews.find(application.reference) or application   # read after the version: not older
         parts = {

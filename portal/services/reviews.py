@@ -401,16 +401,18 @@ def history(application: Application) -> list:
     return sorted(changes, key=lambda x: (x.at, x.id))
 
 
-def openings(application: Application, page: int) -> tuple[list, int]:
-    """Who opened the application and when, newest first: (one page of them, the number of pages)."""
+def openings(application: Application, page: int) -> tuple[list, int, int]:
+    """Who opened the application and when, newest first: (one page of them, that page's number within
+    the pages there are, the number of pages)."""
     counted = (AuditEvent.select().where((AuditEvent.object_type == "application") & (AuditEvent.action == _VIEWED)
                                          & (AuditEvent.object_id == application.public_id)).count())
     pages = max(1, -(-counted // OPENINGS_PAGE_SIZE))
+    page = min(max(page, 1), pages)
     rows = (_events(application.public_id, AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.actor_role,
                     AuditEvent.action)
             .where(AuditEvent.action == _VIEWED).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .paginate(min(max(page, 1), pages), OPENINGS_PAGE_SIZE))
-    return list(rows), pages
+            .paginate(page, OPENINGS_PAGE_SIZE))
+    return list(rows), page, pages
 
 
 @prepared
