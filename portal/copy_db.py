@@ -13,6 +13,13 @@ MIGRATION_TABLE = "schema_migration"
 REFERENCE_MODELS = (Municipality, DataVersion)
 
 
+def copy_order() -> list:
+    """The tables in the order they are copied: each after the ones it refers to, and the data versions
+    last. Triggers move those versions on as the rows they follow are copied (migrations 0006, 0008,
+    0011); the source's own versions are written over them at the end."""
+    return [model for model in sort_models(ALL_MODELS) if model is not DataVersion] + [DataVersion]
+
+
 class CopyRefused(Exception):
     """The copy cannot start: the target holds data, or the source is not fully migrated."""
 
@@ -51,7 +58,7 @@ def copy_database(target_url: str, migrations_dir: str, batch_size: int = 1000) 
             with _snapshot(source), target.atomic():
                 for model in REFERENCE_MODELS:
                     model.delete().execute(target)
-                for model in sort_models(ALL_MODELS):
+                for model in copy_order():
                     fields = list(model._meta.sorted_fields)
                     rows = model.select(*fields).order_by(model._meta.primary_key).tuples().iterator(source)
                     count = 0

@@ -2,7 +2,6 @@
 import shutil
 
 import pytest
-from peewee import sort_models
 
 from portal import create_app
 from portal.db import database, make_database
@@ -115,7 +114,7 @@ def test_copy_db_reads_the_source_as_of_one_moment_while_it_takes_writes(sqlite_
 
     path = sqlite_app.config["DATABASE_URL"].removeprefix("sqlite:///")
     real_batches, calls = copy_db._batches, []
-    order = sort_models(ALL_MODELS)
+    order = copy_db.copy_order()
     # SQLite starts reading a table when its query runs, before its rows are taken in batches: write while
     # the table before audit_event is taken, after user was read.
     audit_turn = order.index(AuditEvent)
