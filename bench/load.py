@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask import Flask, redirect, render_template, request  # noqa: E402
 
+from portal.auth import SEEN_PRECISION  # noqa: E402
 from portal.db import make_database  # noqa: E402
 
 # The references: a bare Flask app under the same gunicorn settings, through the same connection set-up
@@ -284,8 +285,10 @@ def wrk(url, method, body, cookie, connections, args, script):
 
 
 def check(server_url, method, path, body, cookie):
-    status, _, _ = fetch(server_url + path, dict(urllib.parse.parse_qsl(body)) if body else None, cookie)
+    """The request once, as a browser would make it; returns the cookie the browser then holds."""
+    status, _, cookie = fetch(server_url + path, dict(urllib.parse.parse_qsl(body)) if body else None, cookie)
     assert status in (200, 302), f"{method} {path} answered {status}"
+    return cookie
 
 
 def run_backend(name, database_url, args, script):
@@ -311,7 +314,7 @@ def run_backend(name, database_url, args, script):
         for label, method, path, body, cookie, comparable, writing in scenarios:
             if args.only and not any(word in label for word in args.only):
                 continue
-            check(portal.url, method, path, body, cookie)
+            cookie = check(portal.url, method, path, body, cookie)
             check(reference_server.url, *comparable, "")
             if writing:
                 check(reference_server.url, *writing, "")
@@ -324,6 +327,11 @@ def run_backend(name, database_url, args, script):
                 for _ in range(args.rounds):
                     same_kind = reference_run(*comparable, connections)
                     also_writes = reference_run(*writing, connections) if writing else None
+                    # wrk sends one fixed cookie; a browser keeps the one the portal last sent. A signed-in
+                    # session's cookie is sent again when its CSRF token is added and, once a minute, with
+                    # its last-seen time (SEEN_PRECISION): each run starts from the current cookie, and is
+                    # shorter than that minute.
+                    cookie = check(portal.url, method, path, body, cookie)
                     result = wrk(portal.url + path, method, body, cookie, connections, args, script)
                     log(f"  {name}: {label}, {connections} connections: {result['rps']:.0f} req/s "
                         f"({result['rps'] / same_kind['rps']:.2f} of its reference)")
@@ -367,6 +375,9 @@ def main():
     args = parser.parse_args()
     args.connections = [int(c) for c in args.connections.split(",")]
     args.only = [w for w in args.only.split(",") if w]
+    if args.duration >= SEEN_PRECISION:
+        parser.error(f"--duration must be under {SEEN_PRECISION} s: a longer run would send a stale session "
+                     "cookie, which the portal signs and sends again at every request")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
