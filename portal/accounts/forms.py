@@ -1,6 +1,6 @@
 """Forms for inviting users, confirming account changes, and setting or resetting a password."""
-from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms import EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..forms.common import BaseForm
 from ..i18n import lazy_gettext as _l
@@ -14,6 +14,29 @@ ROLE_CHOICES = [
     ("mentor", _l("Mentor – a company employee who mentors")),
 ]
 LANGUAGE_CHOICES = [("da", _l("Danish")), ("en", _l("English"))]
+
+
+SEARCH_MAX = 200
+
+
+class UserFilterForm(BaseForm):
+    """The user table's search and role filter; read from the query string, so each view has its URL."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search by name or email"), [Optional(), Length(
+        max=SEARCH_MAX, message=_l("Enter at most %(max)d characters to search for", max=SEARCH_MAX))])
+    role = SelectField(_l("Role"), [Optional()], choices=[
+        ("", _l("All roles")), ("staff", _l("Staff")), ("admin", _l("Admin")), ("caseworker", _l("Caseworker")),
+        ("mentor", _l("Mentor"))], validate_choice=False)
+
+    def search(self) -> str:
+        """What to search for, if it may be searched for."""
+        return (self.q.data or "").strip() if not self.q.errors else ""
+
+    def chosen_role(self) -> str:
+        return self.role.data if self.role.data in dict(self.role.choices) else ""
 
 
 class InviteForm(BaseForm):

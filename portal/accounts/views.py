@@ -1,5 +1,5 @@
 """/admin/users (admins invite and manage users) and /account/… (set a password from an emailed link)."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,10 +7,10 @@ from ..access import admin_only, public
 from ..models import User
 from ..security import keeps_input
 from ..services import accounts
-from .forms import ConfirmForm, InviteForm, ResetForm, SetPasswordForm
+from .forms import ConfirmForm, InviteForm, ResetForm, SetPasswordForm, UserFilterForm
 
 bp = Blueprint("accounts", __name__)
-# GET       /admin/users                         every user, with their actions
+# GET       /admin/users                         the users, 50 to a page, with their actions; ?q= &role= &page=
 # GET/POST  /admin/users/invite                  invite a user (email with a 7-day link)
 # GET/POST  /admin/users/<id>/deactivate         confirm, then deactivate (sessions end at the next request)
 # GET/POST  /admin/users/<id>/reactivate         confirm, then reactivate
@@ -40,8 +40,18 @@ def _actor() -> User:
 @bp.get("/admin/users")
 @admin_only
 def users():
-    """Every user, with role, municipalities, state and actions."""
-    return render_template("accounts/users.html", rows=accounts.overview())
+    """The users, by name, 50 to a page, with role, municipalities, state and actions; search by name or
+    email and filter by role."""
+    form = UserFilterForm(request.args)
+    form.validate()
+    search, role = form.search(), form.chosen_role()
+    listing = accounts.overview(search, role, request.args.get("page", 1, type=int))
+
+    def url_for_page(number):
+        return url_for("accounts.users", **{k: v for k, v in (("q", search), ("role", role)) if v}, page=number)
+
+    return render_template("accounts/users.html", form=form, listing=listing, filtered=bool(search or role),
+                           url_for_page=url_for_page)
 
 
 @bp.route("/admin/users/invite", methods=["GET", "POST"])

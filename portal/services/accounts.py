@@ -176,17 +176,39 @@ def request_reset(email: str) -> bool:
     return not limited
 
 
-def overview() -> list[UserRow]:
-    """Every user with their municipalities and invitation state, by name."""
-    users = list(User.select().order_by(User.name, User.id))
+USERS_PAGE_SIZE = 50                     # users on a page of the admin's table
+
+
+@dataclass
+class UserPage:
+    """One page of the admin's user table, and where it stands among the users who match."""
+    rows: list
+    page: int
+    pages: int
+    total: int                         # users who match the search and role
+
+
+def overview(search: str = "", role: str = "", page: int = 1) -> UserPage:
+    """The users whose name or email holds `search` and who have `role` (each if given), by name, one page
+    of them with their municipalities and invitation state. A page past the last shows the last."""
+    matching = User.select()
+    if search:
+        matching = matching.where(User.name.contains(search) | User.email.contains(search))
+    if role:
+        matching = matching.where(User.role == role)
+    total = matching.count()
+    pages = max(1, -(-total // USERS_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    users = list(matching.order_by(User.name, User.id).paginate(page, USERS_PAGE_SIZE))
+    ids = [user.id for user in users]
     names = {}
-    for link in (UserMunicipality.select(UserMunicipality, Municipality)
-                 .join(Municipality).order_by(Municipality.name)):
+    for link in (UserMunicipality.select(UserMunicipality, Municipality).join(Municipality)
+                 .where(UserMunicipality.user.in_(ids)).order_by(Municipality.name)):
         names.setdefault(link.user_id, []).append(link.municipality)
     expires = {}
     for token in (OneTimeToken.select(OneTimeToken.user, OneTimeToken.expires_at)
                   .where((OneTimeToken.purpose == INVITE) & OneTimeToken.used_at.is_null()
-                         & (OneTimeToken.expires_at > now_utc()))):
+                         & (OneTimeToken.expires_at > now_utc()) & OneTimeToken.user.in_(ids))):
         expires[token.user_id] = max(expires.get(token.user_id, token.expires_at), token.expires_at)
     rows = []
     for user in users:
@@ -195,7 +217,7 @@ def overview() -> list[UserRow]:
         else:
             state = "invited" if user.id in expires else "invitation_expired"
         rows.append(UserRow(user, names.get(user.id, []), state, expires.get(user.id)))
-    return rows
+    return UserPage(rows, page, pages, total)
 
 
 def municipalities():
