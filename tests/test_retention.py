@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from portal.clock import now_utc
-from portal.models import Application, AuditEvent, OneTimeToken
+from portal.mail import MAX_ATTEMPTS
+from portal.models import Application, AuditEvent, OneTimeToken, Outbox
 from portal.services.retention import purge
 from tests.apply.helpers import fill
 
@@ -50,3 +51,25 @@ def test_purge_command(app):
     assert "Would delete 1 stale draft(s)" in dry.output and Application.select().count() == 1
     real = app.test_cli_runner().invoke(args=["purge"])
     assert "Deleted 1 stale draft(s)" in real.output and Application.select().count() == 0
+
+
+def test_purge_deletes_emails_done_with_for_90_days_and_keeps_the_rest(app):
+    now = now_utc()
+    with app.app_context():
+        def email(subject, created_days, sent_days=None, attempts=0):
+            return Outbox.create(recipient="amal@example.org", subject=subject, body="Dear Amal", language="en",
+                                 created_at=now - timedelta(days=created_days), attempts=attempts,
+                                 sent_at=None if sent_days is None else now - timedelta(days=sent_days))
+        email("sent long ago", 200, sent_days=91)
+        email("given up long ago", 100, attempts=MAX_ATTEMPTS)
+        kept = {email("sent lately", 95, sent_days=89).id,
+                email("given up lately", 80, attempts=MAX_ATTEMPTS).id,
+                email("still being tried", 200, attempts=MAX_ATTEMPTS - 1).id,
+                email("waiting", 120).id}
+        assert purge(now, dry_run=True).emails == 2 and Outbox.select().count() == 6
+        assert purge(now).emails == 2
+        assert {m.id for m in Outbox.select()} == kept
+        assert purge(now).emails == 0
+
+    output = app.test_cli_runner().invoke(args=["purge", "--dry-run"]).output
+    assert "0 old email(s)" in output

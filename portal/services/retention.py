@@ -1,14 +1,19 @@
-"""Retention: stale drafts and closed applications past their programme's retention period are deleted."""
+"""Retention: stale drafts and closed applications past their programme's retention period are deleted, and
+so are expired links, old login attempts and emails done with for 90 days."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..db import database
-from ..models import Application, LoginAttempt, OneTimeToken, Programme
+from ..mail import MAX_ATTEMPTS
+from ..models import Application, LoginAttempt, OneTimeToken, Outbox, Programme
 from . import audit
 from .status import delete_personal_data, forget_deleted_search_terms
 
 DRAFT_LIFETIME = timedelta(days=30)
 DEFAULT_RETENTION = timedelta(days=730)
+# A sent email (or one given up on) is kept this long: enough to answer "did you send it?" and to show it
+# in the applicant's export; its text can name the person and hold links, so it is not kept for ever.
+EMAIL_LIFETIME = timedelta(days=90)
 CLOSED = ("rejected", "withdrawn", "completed")
 
 
@@ -18,6 +23,7 @@ class PurgeReport:
     closed: int = 0
     tokens: int = 0
     login_attempts: int = 0
+    emails: int = 0
 
 
 def _stale(now: datetime):
@@ -33,12 +39,20 @@ def _stale(now: datetime):
     return list(drafts), closed
 
 
+def _old_emails(now: datetime):
+    """Emails sent, or given up on, more than EMAIL_LIFETIME ago; those still being tried stay."""
+    before = now - EMAIL_LIFETIME
+    return ((Outbox.sent_at < before)
+            | (Outbox.sent_at.is_null() & (Outbox.attempts >= MAX_ATTEMPTS) & (Outbox.created_at < before)))
+
+
 def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     """Delete what is past its retention (idempotent); with dry_run, only count it."""
     drafts, closed = _stale(now)
     report = PurgeReport(drafts=len(drafts), closed=len(closed),
                          tokens=OneTimeToken.select().where(OneTimeToken.expires_at < now).count(),
-                         login_attempts=LoginAttempt.select().where(LoginAttempt.at < now - timedelta(days=30)).count())
+                         login_attempts=LoginAttempt.select().where(LoginAttempt.at < now - timedelta(days=30)).count(),
+                         emails=Outbox.select().where(_old_emails(now)).count())
     if dry_run:
         return report
     for application in [*drafts, *closed]:
@@ -49,6 +63,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     with database.atomic():
         OneTimeToken.delete().where(OneTimeToken.expires_at < now).execute()
         LoginAttempt.delete().where(LoginAttempt.at < now - timedelta(days=30)).execute()
+        Outbox.delete().where(_old_emails(now)).execute()
         # Once for the whole batch (it rewrites the index), and on every run: it also clears what an earlier,
         # interrupted run deleted and the old trigrams of names and emails changed since.
         forget_deleted_search_terms()
