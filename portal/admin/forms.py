@@ -1,7 +1,7 @@
 """Admin forms: a programme's details, its eligibility rules and catchment, and the re-check confirmation."""
 from datetime import date
 
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
@@ -224,6 +224,9 @@ def problem_message(problem) -> str:
         return ngettext("The programme already has %(num)s pair, so enter at least %(num)s places",
                         "The programme already has %(num)s pairs, so enter at least %(num)s places",
                         params["pairs"])
+    if problem.code == "already_started":
+        return _("The course started on %(date)s, so the start date can no longer be changed",
+                 date=format_date(params["started_on"], "long"))
     if problem.code == "site_in_use":
         return ngettext("%(sites)s cannot be removed: a pair of this programme meets there",
                         "%(sites)s cannot be removed: pairs of this programme meet there",

@@ -85,6 +85,7 @@ def _programme_form(form_class, data=None):
 def _programme_page(form, programme):
     return page_or_fragment("admin/programme.html", "admin/_programme_sites.html", form=form, programme=programme,
                             pairs=programme_service.pair_count(programme) if programme else 0,
+                            begun=programme_service.started(programme) if programme else None,
                             narrowed=is_htmx())
 
 

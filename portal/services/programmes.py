@@ -188,12 +188,17 @@ def create_programme(details: dict, actor, copy_rules_from: int | None = None) -
 def update_programme(programme: Programme, details: dict, actor) -> dict:
     """Save an admin's changes, audited; returns them (empty when nothing changed).
 
-    Refuses fewer places than the programme has pairs, and removing a site where a pair still meets."""
+    Refuses fewer places than the programme has pairs, removing a site where a pair still meets, and a new
+    start date once the course has started."""
     with database.atomic():
         _one_at_a_time(programme, names=True)
         before = details_of(programme)
         problems = _problems(details, programme)
         pairs = pair_count(programme)
+        begun = started(programme)
+        if begun is not None and details["start_date"] != before["start_date"]:
+            # The course has begun: its pairs' meetings, the age rule and the end date all count from here.
+            problems.append(Problem("start_date", "already_started", {"started_on": begun.started_on}))
         if details["capacity"] < pairs:
             problems.append(Problem("capacity", "below_pairs", {"pairs": pairs}))
         removed, added = before["site_ids"] - details["site_ids"], details["site_ids"] - before["site_ids"]

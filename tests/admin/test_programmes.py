@@ -416,3 +416,34 @@ def test_an_expired_form_keeps_what_was_typed(make_app, make_user, programme):
     assert "The form had expired" in text(response)
     assert not lost(posted, text(response), "/admin/programmes/new")
     assert not Programme.select().where(Programme.name == "Typed before lunch").exists()
+
+
+def test_once_the_course_has_started_its_start_date_stays(app, admin, programme):
+    pairs(app, programme, 1)
+    with app.test_request_context("/"):
+        programme_service.start(programme, admin.user, date(2027, 3, 2))
+    page = text(admin.get(edit_url(programme)))
+    assert "The course started on March 2, 2027: the start date can no longer be changed." in page
+    assert BeautifulSoup(page, "html.parser").find("input", attrs={"name": "start_date"}).has_attr("readonly")
+    posted = edit_data(admin, programme, start_date="2027-05-01", capacity="30")
+    response = admin.post(edit_url(programme), data=posted)
+    assert response.status_code == 200
+    assert errors(response) == ["The course started on March 2, 2027, so the start date can no longer be changed"]
+    assert not lost(posted, text(response), f"/admin/programmes/{programme.id}/edit")
+    saved = Programme.get_by_id(programme.id)
+    assert (saved.start_date, saved.capacity) == (date(2027, 3, 1), 25) and not events("programme.updated")
+    # everything else may still change, the length too
+    response = admin.post(edit_url(programme), data=edit_data(admin, programme, capacity="30", length_months="7"))
+    assert response.status_code == 302
+    saved = Programme.get_by_id(programme.id)
+    assert (saved.start_date, saved.capacity, saved.length_months) == (date(2027, 3, 1), 30, 7)
+    danish = text(admin.post(f"/admin/programmes/{programme.id}/edit?lang=da",
+                             data=edit_data(admin, programme, start_date="2027-05-01")))
+    assert "Forløbet startede den 2. marts 2027, så startdatoen kan ikke længere ændres" in danish
+
+
+def test_before_the_course_starts_the_start_date_may_move(app, admin, programme):
+    response = admin.post(edit_url(programme), data=edit_data(admin, programme, start_date="2027-04-01"))
+    assert response.status_code == 302
+    assert Programme.get_by_id(programme.id).start_date == date(2027, 4, 1)
+    assert "The day the course begins" in text(admin.get(edit_url(programme)))
