@@ -62,36 +62,45 @@ def _columns_from(step: str, data: dict) -> dict:
 
 
 def save_step(application: Application, step: str, data: dict, channel: str = "self") -> Application:
-    """Store one step's validated answers; refuses once the application is no longer editable."""
-    answers = dict(application.answers or {})
-    answers[step] = data
-    completed = [s for s in STEPS if s in set(application.completed_steps or ()) | {step}]
+    """Store one step's validated answers; refuses once the application is no longer editable.
+
+    The answers of all steps are kept together: a step is written onto the version of the row it was
+    read at, so two saves at once (two tabs, two devices) never drop each other's steps. If another save
+    came first, the step goes onto the row as that one left it."""
     columns = _columns_from(step, data)
     if step == "consent":
         columns["consent_channel"] = channel
-    changes = {"answers": answers, "completed_steps": completed, "updated_at": now_utc(), **columns}
-    # One statement, so atomic by itself (no BEGIN … COMMIT around it): SQLite's write lock is held
-    # only while it runs.
-    try:
-        if not _save_statement(tuple(columns))(application.id, *changes.values()):
-            raise NotEditable(application.public_id)
-    except OperationalError as error:      # the statement was rolled back: nothing of the step is stored
-        if _is_full(error):
-            raise StorageFull(application.public_id) from error
-        raise
-    # The row now holds exactly what was written: no need to read it back.
-    return Application(**{**application.__data__, **changes, "version": application.version + 1})
+    for _attempt in range(5):
+        answers = {**(application.answers or {}), step: data}
+        completed = [s for s in STEPS if s in set(application.completed_steps or ()) | {step}]
+        changes = {"answers": answers, "completed_steps": completed, "updated_at": now_utc(), **columns}
+        # One statement, so atomic by itself (no BEGIN … COMMIT around it): SQLite's write lock is held
+        # only while it runs.
+        try:
+            saved = _save_statement(tuple(columns))(application.id, application.version, *changes.values())
+        except OperationalError as error:      # the statement was rolled back: nothing of the step is stored
+            if _is_full(error):
+                raise StorageFull(application.public_id) from error
+            raise
+        if saved:
+            # The row now holds exactly what was written: no need to read it back.
+            return Application(**{**application.__data__, **changes, "version": application.version + 1})
+        application = Application.one(id=application.id)          # changed since it was read, or closed
+        if application is None or application.status not in EDITABLE:
+            raise NotEditable(application.public_id if application else None)
+    raise OperationalError("the application kept changing while a step was saved")
 
 
 @functools.cache
 def _save_statement(step_columns: tuple):
-    """The UPDATE that saves a step setting these columns besides the answers, its SQL built once
-    (portal.db.prepared): a form step is the write applicants make most."""
-    def build(application_id, answers, completed, updated_at, *values):
+    """The UPDATE that saves a step setting these columns besides the answers, on the version of the row
+    it was read at, its SQL built once (portal.db.prepared): a form step is the write applicants make most."""
+    def build(application_id, version, answers, completed, updated_at, *values):
         return (Application.update(answers=answers, completed_steps=completed, updated_at=updated_at,
                                    version=Application.version + 1, **dict(zip(step_columns, values)))
-                .where((Application.id == application_id) & Application.status.in_(EDITABLE)))
-    return prepared(build, arity=4 + len(step_columns))
+                .where((Application.id == application_id) & (Application.version == version)
+                       & Application.status.in_(EDITABLE)))
+    return prepared(build, arity=5 + len(step_columns))
 
 
 def issue_resume_link(application: Application) -> str:

@@ -255,3 +255,36 @@ def test_an_expired_csrf_token_keeps_the_input_and_saves_nothing(make_app):
     assert "The form had expired" in text(response) and 'value="Amal Hassan"' in text(response)
     assert re.search(r'name="csrf_token" type="hidden" value="[^"]{20,}"', text(response))
     assert Application.select().count() == 0
+
+
+def test_two_saves_of_one_draft_at_once_keep_both_steps(app):
+    """Two tabs (or devices) post steps of the same draft at the same moment: each request read the row
+    before the other wrote it. Both steps are kept, each with its answers, columns and completion."""
+    from portal.services import registration
+    from tests.reliability.writer import ANSWERS
+    with app.test_request_context("/"):
+        draft = registration.save_step(registration.new_draft("en"), "about-you", ANSWERS["about-you"])
+        tab_one, tab_two = Application.get_by_id(draft.id), Application.get_by_id(draft.id)
+        registration.save_step(tab_one, "contact", {**ANSWERS["contact"], "email": "amal@example.org"})
+        returned = registration.save_step(tab_two, "residence", ANSWERS["residence"])
+        saved = Application.get_by_id(draft.id)
+        assert set(saved.answers) == {"about-you", "contact", "residence"}
+        assert saved.completed_steps == ["about-you", "contact", "residence"]
+        assert (saved.email, saved.municipality_id, saved.full_name) == ("amal@example.org", "101", "Killed Writer")
+        assert saved.answers["residence"]["country_of_origin"] == "SY"
+        assert saved.version == draft.version + 2
+        assert (returned.version, set(returned.answers)) == (saved.version, set(saved.answers))
+
+
+def test_a_save_from_before_submission_changes_nothing_after_it(app):
+    """A tab left open on a step posts after the application was sent from another: refused, not saved."""
+    from portal.services import registration
+    from tests.reliability.writer import ANSWERS
+    with app.test_request_context("/"):
+        draft = registration.save_step(registration.new_draft("en"), "about-you", ANSWERS["about-you"])
+        stale = Application.get_by_id(draft.id)
+        Application.update(status="submitted", version=Application.version + 1).where(
+            Application.id == draft.id).execute()
+        with pytest.raises(registration.NotEditable):
+            registration.save_step(stale, "residence", ANSWERS["residence"])
+        assert set(Application.get_by_id(draft.id).answers) == {"about-you"}
