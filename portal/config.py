@@ -23,6 +23,7 @@ class Default:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     WTF_CSRF_TIME_LIMIT = 4 * 3600
+    WTF_CSRF_SSL_STRICT = False            # the Origin header is checked instead (portal/security.py)
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAIL_SERVER = None                     # without it, emails are printed to the console
     MAIL_PORT = 25
