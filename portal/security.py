@@ -36,6 +36,7 @@ def keeps_input(view):
 
 def init_app(app):
     own_host = urlsplit(app.config["BASE_URL"]).netloc
+
     @app.before_request
     def _start_timer():
         g.request_id = uuid.uuid4().hex[:16]
