@@ -37,6 +37,11 @@ def _actor() -> User:
     return current_user._get_current_object()
 
 
+def _list_args() -> dict:
+    """Where in the user table an action was started (its search, role and page): to go back there."""
+    return {key: request.args[key] for key in ("q", "role", "page") if request.args.get(key)}
+
+
 @bp.get("/admin/users")
 @admin_only
 def users():
@@ -50,8 +55,11 @@ def users():
     def url_for_page(number):
         return url_for("accounts.users", **{k: v for k, v in (("q", search), ("role", role)) if v}, page=number)
 
+    # The table's actions come back to this view of it.
+    here = {key: value for key, value in (("q", search), ("role", role),
+                                          ("page", listing.page if listing.page > 1 else None)) if value}
     return render_template("accounts/users.html", form=form, listing=listing, filtered=bool(search or role),
-                           url_for_page=url_for_page)
+                           url_for_page=url_for_page, list_args=here)
 
 
 @bp.route("/admin/users/invite", methods=["GET", "POST"])
@@ -87,9 +95,9 @@ def change_active(user_id, action):
         else:
             flash(_("%(name)s is deactivated.", name=user.name) if action == "deactivate"
                   else _("%(name)s is active again.", name=user.name), "success")
-        return redirect(url_for("accounts.users"))
+        return redirect(url_for("accounts.users", **_list_args()))
     return render_template("accounts/confirm.html", user=user, action=action, form=form,
-                           is_self=user.id == current_user.id)
+                           is_self=user.id == current_user.id, list_args=_list_args())
 
 
 @bp.post("/admin/users/<int:user_id>/resend")
@@ -108,7 +116,7 @@ def resend(user_id):
         else:
             flash(_("A new invitation has been sent to %(email)s. Earlier links no longer work.",
                     email=user.email), "success")
-    return redirect(url_for("accounts.users"))
+    return redirect(url_for("accounts.users", **_list_args()))
 
 
 @bp.route("/account/reset", methods=["GET", "POST"])

@@ -114,3 +114,22 @@ def test_danish_words(app, admin):
     assert "60 brugere fundet." in page and "Brugere efter navn: side 1 af 2" in page
     assert re.search(r'<label[^>]*for="q"[^>]*>\s*Søg efter navn eller e-mail', page)
     assert "Alle roller" in page and "Vis brugere" in page and "Vis alle brugere" in page
+
+
+def test_after_an_action_the_admin_is_back_where_they_were_in_the_table(app, admin):
+    add_users(app, 60)
+    where = "/admin/users?q=mentor&role=mentor&page=2"
+    page = BeautifulSoup(text(admin.get(where)), "html.parser")
+    deactivate = page.find("a", string="Deactivate") or page.find("a", href=re.compile("/deactivate"))
+    assert deactivate["href"].endswith("/deactivate?q=mentor&role=mentor&page=2")
+
+    confirm = BeautifulSoup(text(admin.get(deactivate["href"])), "html.parser")
+    assert confirm.find("a", string=re.compile("Back to users|Tilbage til brugere"))["href"] == where
+    response = admin.post(deactivate["href"], data={})
+    assert response.status_code == 302 and response.location == where
+    assert User.select().where(User.active == False).count() == 1          # noqa: E712
+
+    resend = page.find("form", action=re.compile("/resend"))
+    assert resend["action"].endswith("/resend?q=mentor&role=mentor&page=2")
+    response = admin.post(resend["action"], data={})
+    assert response.status_code == 302 and response.location == where
