@@ -25,12 +25,12 @@ class NavLink:
 def nav_links() -> list[NavLink]:
     if not has_request_context() or not current_user.is_authenticated:
         return []
-    links = []
-    for endpoint, label in NAV_BY_ROLE.get(current_user.role, []):
-        if endpoint in current_app.view_functions:
-            url = url_for(endpoint)
-            links.append(NavLink(url, str(label), request.path.startswith(url)))
-    return links
+    items = [(url_for(endpoint), str(label)) for endpoint, label in NAV_BY_ROLE.get(current_user.role, [])
+             if endpoint in current_app.view_functions]
+    # One item is the current one: the longest whose address starts the path (/admin/users is "Users",
+    # not also "Administration" at /admin/).
+    current = max((url for url, _ in items if request.path.startswith(url)), key=len, default=None)
+    return [NavLink(url, label, url == current) for url, label in items]
 
 
 def init_app(app):

@@ -62,6 +62,9 @@ def test_everyone_may_open_the_account_pages(app, login_as, role, path):
     assert client.get(path).status_code == (404 if "set-password" in path else 200)
 
 
-def test_the_administration_menu_item_is_current_on_the_user_pages(admin):
+def test_the_users_menu_item_alone_is_current_on_the_user_pages(admin):
     page = admin.get("/admin/users?lang=en").get_data(as_text=True)
-    assert '<a href="/admin/" aria-current="page">Administration</a>' in page
+    assert '<a href="/admin/users" aria-current="page">Users</a>' in page
+    assert page.count('aria-current="page"') == 1
+    assert '<a href="/admin/" aria-current="page">Administration</a>' in admin.get("/admin/?lang=en").get_data(
+        as_text=True)

@@ -103,7 +103,7 @@ def test_a_search_too_long_is_explained_and_everyone_is_listed(app, admin):
     add_users(app, 3)
     response = admin.get("/admin/users?q=" + "x" * 201)
     assert response.status_code == 200
-    assert "Indtast højst 200 tegn at søge efter" in text(response)
+    assert "Skriv højst 200 tegn i søgefeltet" in text(response)
     assert BeautifulSoup(text(response), "html.parser").title.string.startswith("Fejl:")
     assert len(names(response)) == 4
 
