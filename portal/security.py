@@ -34,6 +34,14 @@ def keeps_input(view):
     return view
 
 
+def _host_of(url: str) -> str | None:
+    """The host (and port) a URL names; None for one that cannot be read (e.g. "http://[")."""
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return None
+
+
 def init_app(app):
     own_host = urlsplit(app.config["BASE_URL"]).netloc
 
@@ -56,7 +64,7 @@ def init_app(app):
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return
         origin = request.headers.get("Origin")
-        if origin and origin != "null" and urlsplit(origin).netloc not in (request.host, own_host):
+        if origin and origin != "null" and _host_of(origin) not in (request.host, own_host):
             request_log.info("cross-site %s refused id=%s", request.method, getattr(g, "request_id", "-"))
             abort(400)
 

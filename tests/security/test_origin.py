@@ -35,7 +35,7 @@ def test_a_form_from_the_site_itself_is_saved_without_a_referer(csrf_app, origin
 
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "http://localhost.evil.example",
-                                    "https://mentorbro.example.evil.example"])
+                                    "https://mentorbro.example.evil.example", "http://[", "javascript:x"])
 def test_a_form_from_another_site_is_refused_and_nothing_is_saved(csrf_app, origin):
     response = post_first_step(csrf_app.test_client(), Origin=origin)
     assert response.status_code == 400
