@@ -42,6 +42,15 @@ def edit_data(admin, programme, **changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
+def refused_edit(admin, programme, **changes) -> list[str]:
+    """Post the edit form with `changes`; it must come back with every value kept. Returns its errors."""
+    posted = edit_data(admin, programme, **changes)
+    response = admin.post(edit_url(programme), data=posted)
+    assert response.status_code == 200
+    assert not lost(posted, text(response), f"/admin/programmes/{programme.id}/edit")
+    return errors(response)
+
+
 def other_company_site():
     company = Company.create(name="Other Shipping A/S")
     return Site.create(company=company, name="Esbjerg harbour", address="Havnegade 1", postcode="6700",
@@ -291,11 +300,8 @@ def test_capacity_below_the_pairs_already_matched_is_refused_and_the_input_kept(
     pairs(app, programme, 2)
     page = text(admin.get(edit_url(programme)))
     assert "The programme has 2 pairs now." in page
-    posted = edit_data(admin, programme, capacity="1", name="Erhvervsmentor 2027 renamed")
-    response = admin.post(edit_url(programme), data=posted)
-    assert response.status_code == 200
-    assert errors(response) == ["The programme already has 2 pairs, so enter at least 2 places"]
-    assert not lost(posted, text(response), f"/admin/programmes/{programme.id}/edit")
+    assert refused_edit(admin, programme, capacity="1", name="Erhvervsmentor 2027 renamed") == [
+        "The programme already has 2 pairs, so enter at least 2 places"]
     saved = Programme.get_by_id(programme.id)
     assert (saved.capacity, saved.name) == (25, "Erhvervsmentor 2027")
     assert not events("programme.updated")
@@ -425,11 +431,8 @@ def test_once_the_course_has_started_its_start_date_stays(app, admin, programme)
     page = text(admin.get(edit_url(programme)))
     assert "The course started on March 2, 2027: the start date can no longer be changed." in page
     assert BeautifulSoup(page, "html.parser").find("input", attrs={"name": "start_date"}).has_attr("readonly")
-    posted = edit_data(admin, programme, start_date="2027-05-01", capacity="30")
-    response = admin.post(edit_url(programme), data=posted)
-    assert response.status_code == 200
-    assert errors(response) == ["The course started on March 2, 2027, so the start date can no longer be changed"]
-    assert not lost(posted, text(response), f"/admin/programmes/{programme.id}/edit")
+    assert refused_edit(admin, programme, start_date="2027-05-01", capacity="30") == [
+        "The course started on March 2, 2027, so the start date can no longer be changed"]
     saved = Programme.get_by_id(programme.id)
     assert (saved.start_date, saved.capacity) == (date(2027, 3, 1), 25) and not events("programme.updated")
     # everything else may still change, the length too
