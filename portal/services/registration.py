@@ -5,12 +5,12 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, url_for
-from peewee import SQL, IntegrityError, NodeList, OperationalError, SqliteDatabase, Value
+from peewee import SQL, IntegrityError, NodeList, OperationalError, Value
 
 from .. import eligibility, mail
 from ..apply.steps import STEPS, first_unfinished
 from ..clock import now_utc
-from ..db import database, prepared
+from ..db import database, for_backend, prepared
 from ..models import Application, Programme
 from . import audit, rules, tokens
 
@@ -90,20 +90,19 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
 
 
 # The step's answers are merged into the row's JSON by the database, and the completed steps are the
-# row's and this one in the form's order. SQLite: its JSON functions; PostgreSQL: jsonb (the columns
-# are JSON text on both). `?` is where a value goes (the step's name; its answers as JSON; every step).
-_MERGE = {
-    "sqlite": (
-        "json_set(COALESCE(\"answers\", '{}'), '$.' || json_quote(?), json(?))",
-        "(SELECT json_group_array(s.value) FROM json_each(?) AS s WHERE s.value = ? OR s.value IN "
-        "(SELECT c.value FROM json_each(COALESCE(\"application\".\"completed_steps\", '[]')) AS c))"),
-    "postgresql": (
-        "(COALESCE(\"answers\", '{}')::jsonb || jsonb_build_object(?::text, ?::jsonb))::text",
-        "(SELECT COALESCE(jsonb_agg(s.value ORDER BY s.n), '[]'::jsonb)::text "
-        "FROM jsonb_array_elements_text(?::jsonb) WITH ORDINALITY AS s(value, n) WHERE s.value = ?::text "
-        "OR s.value IN (SELECT jsonb_array_elements_text(COALESCE(\"application\".\"completed_steps\", "
-        "'[]')::jsonb)))"),
-}
+# row's and this one in the form's order: (answers, completed steps). SQLite: its JSON functions;
+# PostgreSQL: jsonb (the columns are JSON text on both). `?` is where a value goes (the step's name; its
+# answers as JSON; every step).
+_MERGE_SQLITE = (
+    "json_set(COALESCE(\"answers\", '{}'), '$.' || json_quote(?), json(?))",
+    "(SELECT json_group_array(s.value) FROM json_each(?) AS s WHERE s.value = ? OR s.value IN "
+    "(SELECT c.value FROM json_each(COALESCE(\"application\".\"completed_steps\", '[]')) AS c))")
+_MERGE_POSTGRES = (
+    "(COALESCE(\"answers\", '{}')::jsonb || jsonb_build_object(?::text, ?::jsonb))::text",
+    "(SELECT COALESCE(jsonb_agg(s.value ORDER BY s.n), '[]'::jsonb)::text "
+    "FROM jsonb_array_elements_text(?::jsonb) WITH ORDINALITY AS s(value, n) WHERE s.value = ?::text "
+    "OR s.value IN (SELECT jsonb_array_elements_text(COALESCE(\"application\".\"completed_steps\", "
+    "'[]')::jsonb)))")
 
 
 @functools.cache
@@ -112,7 +111,7 @@ def _save_statement(step_columns: tuple):
     its SQL built once per kind of database (portal.db.prepared): a form step is the write applicants
     make most."""
     def build(application_id, step, data, updated_at, *values):
-        answers_sql, completed_sql = _MERGE["sqlite" if isinstance(database.obj, SqliteDatabase) else "postgresql"]
+        answers_sql, completed_sql = for_backend(database.obj, _MERGE_SQLITE, _MERGE_POSTGRES, "a form step's save")
         every_step = Value(json.dumps(STEPS), converter=False)
         return (Application.update(answers=_with_values(answers_sql, step, data),
                                    completed_steps=_with_values(completed_sql, every_step, step),
