@@ -52,13 +52,14 @@ def users():
     search, role = form.search(), form.chosen_role()
     listing = accounts.overview(search, role, request.args.get("page", 1, type=int))
 
+    filters = {key: value for key, value in (("q", search), ("role", role)) if value}
+
     def url_for_page(number):
-        return url_for("accounts.users", **{k: v for k, v in (("q", search), ("role", role)) if v}, page=number)
+        return url_for("accounts.users", **filters, page=number)
 
     # The table's actions come back to this view of it.
-    here = {key: value for key, value in (("q", search), ("role", role),
-                                          ("page", listing.page if listing.page > 1 else None)) if value}
-    return render_template("accounts/users.html", form=form, listing=listing, filtered=bool(search or role),
+    here = {**filters, **({"page": listing.page} if listing.page > 1 else {})}
+    return render_template("accounts/users.html", form=form, listing=listing, filtered=bool(filters),
                            url_for_page=url_for_page, list_args=here)
 
 
