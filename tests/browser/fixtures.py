@@ -92,6 +92,9 @@ def page(browser):
 def assert_accessible(page):
     """Run axe-core (WCAG 2.1 A and AA rules) in the page; fail on any violation or CSP refusal."""
     assert not getattr(page, "csp_errors", []), page.csp_errors
+    # A click on a link returns once the next page is committed, not loaded: axe on a half-parsed
+    # document fails with "Cannot read properties of null". Wait for the page a user would see.
+    page.wait_for_load_state("load")
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
     problems = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"

@@ -21,7 +21,8 @@ def test_a_caseworker_invites_a_citizen_who_completes_the_form_in_english(page, 
     page.locator("form button.button-primary").click()
     page.wait_for_url("**/referrals/")
     assert_accessible(page)
-    page.get_by_role("link", name="Refer a citizen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Refer a citizen").click()
     assert_accessible(page)
     page.fill("[name=full_name]", "Amal Hassan")
     page.fill("[name=email]", "amal@example.org")

@@ -76,7 +76,8 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     page.locator("#notes li", has_text="she can start in March").wait_for()
     assert page.locator("#body").input_value() == ""
 
-    page.locator("a.button", has_text="Take this application").click()
+    with page.expect_navigation():
+        page.locator("a.button", has_text="Take this application").click()
     confirm(page, "Yes, take it")
     assert "assigned to you" in page.content()
     assert_accessible(page)
@@ -116,7 +117,8 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     page.locator("#queue-results a", has_text=application.reference).click()
     page.wait_for_load_state()
     assert "Sent again by the applicant" in page.content()
-    page.locator("a.button", has_text="Take this application").click()
+    with page.expect_navigation():
+        page.locator("a.button", has_text="Take this application").click()
     confirm(page, "Yes, take it")
     page.locator("a.button", has_text="Approve").click()
     assert page.locator("#programme option:checked").inner_text() == "Erhvervsmentor 2027"
