@@ -133,3 +133,65 @@ def test_an_applications_history_notes_and_referral_move_the_version_and_a_view_
     assert version() == start + 5
     User.update(email="new@example.org").where(User.id == user.id).execute()
     assert version() == start + 6                               # a referral shows its caseworker's email
+
+
+def asked_at_once(cache_get, threads=4):
+    """`cache_get(compute)` from several threads at once, while the first computation is still running:
+    returns (what each thread got, how many computations ran)."""
+    import threading
+    started, release, runs = threading.Event(), threading.Event(), []
+
+    def compute():
+        runs.append(1)
+        started.set()
+        assert release.wait(5)
+        return f"page {len(runs)}"
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(cache_get(compute))) for _ in range(threads)]
+    workers[0].start()
+    assert started.wait(5)                       # the first is computing...
+    for worker in workers[1:]:
+        worker.start()                           # ...when the others ask
+    import time
+    time.sleep(0.1)
+    release.set()
+    for worker in workers:
+        worker.join(5)
+    return results, len(runs)
+
+
+def test_a_value_asked_for_by_several_threads_at_once_is_computed_once():
+    from portal.cache import LruCache
+    cache = LruCache(size=8)
+    results, runs = asked_at_once(lambda compute: cache.get("queue", compute))
+    assert runs == 1 and results == ["page 1"] * 4
+    versioned = VersionedCache(QUEUE_DATA, size=8)
+    results, runs = asked_at_once(lambda compute: versioned.get("queue", compute, version=7))
+    assert runs == 1 and results == ["page 1"] * 4
+    assert versioned.get("queue", lambda: "recomputed", version=8) == "recomputed"   # a newer version
+
+
+def test_when_the_first_computation_fails_the_waiting_threads_compute_their_own():
+    import threading
+
+    from portal.cache import LruCache
+    cache, started, release, answers = LruCache(size=8), threading.Event(), threading.Event(), []
+
+    def failing():
+        started.set()
+        release.wait(5)
+        raise RuntimeError("database went away")
+
+    def first():
+        with pytest.raises(RuntimeError):
+            cache.get("queue", failing)
+    failed = threading.Thread(target=first)
+    failed.start()
+    assert started.wait(5)
+    waiter = threading.Thread(target=lambda: answers.append(cache.get("queue", lambda: "computed again")))
+    waiter.start()
+    release.set()
+    failed.join(5)
+    waiter.join(5)
+    assert answers == ["computed again"]
+    assert cache.get("queue", lambda: "not again") == "computed again"   # and kept
