@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from portal.clock import now_utc
 from portal.mail import MAX_ATTEMPTS
-from portal.models import Application, AuditEvent, OneTimeToken, Outbox
+from portal.models import Application, AuditEvent, LoginAttempt, OneTimeToken, Outbox
 from portal.services.retention import purge
 from tests.apply.helpers import fill
 
@@ -73,3 +73,17 @@ def test_purge_deletes_emails_done_with_for_90_days_and_keeps_the_rest(app):
 
     output = app.test_cli_runner().invoke(args=["purge", "--dry-run"]).output
     assert "0 old email(s)" in output
+
+
+def test_purge_deletes_sign_in_attempts_older_than_30_days(app):
+    now = now_utc()
+    with app.app_context():
+        def attempt(days):
+            return LoginAttempt.create(email="rita@example.org", address="192.0.2.1", succeeded=False,
+                                       at=now - timedelta(days=days)).id
+        attempt(31)
+        attempt(400)
+        kept = {attempt(29), attempt(0)}
+        assert purge(now, dry_run=True).login_attempts == 2 and LoginAttempt.select().count() == 4
+        assert purge(now).login_attempts == 2
+        assert {a.id for a in LoginAttempt.select()} == kept

@@ -14,6 +14,8 @@ DEFAULT_RETENTION = timedelta(days=730)
 # A sent email (or one given up on) is kept this long: enough to answer "did you send it?" and to show it
 # in the applicant's export; its text can name the person and hold links, so it is not kept for ever.
 EMAIL_LIFETIME = timedelta(days=90)
+# Sign-in attempts (email and address, for throttling) are kept this long (data_inventory.csv).
+LOGIN_ATTEMPT_LIFETIME = timedelta(days=30)
 CLOSED = ("rejected", "withdrawn", "completed")
 
 
@@ -39,6 +41,10 @@ def _stale(now: datetime):
     return list(drafts), closed
 
 
+def _old_login_attempts(now: datetime):
+    return LoginAttempt.at < now - LOGIN_ATTEMPT_LIFETIME
+
+
 def _old_emails(now: datetime):
     """Emails sent, or given up on, more than EMAIL_LIFETIME ago; those still being tried stay."""
     before = now - EMAIL_LIFETIME
@@ -51,7 +57,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     drafts, closed = _stale(now)
     report = PurgeReport(drafts=len(drafts), closed=len(closed),
                          tokens=OneTimeToken.select().where(OneTimeToken.expires_at < now).count(),
-                         login_attempts=LoginAttempt.select().where(LoginAttempt.at < now - timedelta(days=30)).count(),
+                         login_attempts=LoginAttempt.select().where(_old_login_attempts(now)).count(),
                          emails=Outbox.select().where(_old_emails(now)).count())
     if dry_run:
         return report
@@ -62,7 +68,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
                          actor_role="system", reference=application.reference, status=application.status)
     with database.atomic():
         OneTimeToken.delete().where(OneTimeToken.expires_at < now).execute()
-        LoginAttempt.delete().where(LoginAttempt.at < now - timedelta(days=30)).execute()
+        LoginAttempt.delete().where(_old_login_attempts(now)).execute()
         Outbox.delete().where(_old_emails(now)).execute()
         # Once for the whole batch (it rewrites the index), and on every run: it also clears what an earlier,
         # interrupted run deleted and the old trigrams of names and emails changed since.
