@@ -62,7 +62,7 @@ class LruCache:
         The caller holds no lock; `keep` stores a value computed here."""
         while True:
             with self._lock:
-                if self._hit(slot, key):
+                if self._kept(slot, key):
                     self._values.move_to_end(key)
                     return self._values[key]
                 pending = self._pending.get(slot)
@@ -84,7 +84,7 @@ class LruCache:
                 del self._pending[slot]
             pending.done.set()
 
-    def _hit(self, slot, key) -> bool:            # the lock is held
+    def _kept(self, slot, key) -> bool:           # the lock is held
         return key in self._values
 
     def _keep(self, key, value):
@@ -121,7 +121,8 @@ class VersionedCache(LruCache):
             return compute()
         return self._get((version, key), key, compute, keep=lambda value: self._keep_at(version, key, value))
 
-    def _hit(self, slot, key) -> bool:            # the lock is held
+    def _kept(self, slot, key) -> bool:           # the lock is held
+        """Whether `key` is kept at the slot's version; a version other than the one kept clears them all."""
         version = slot[0]
         if version != self._version:
             self._values.clear()

@@ -1,9 +1,11 @@
 """The review queue's data version (migration 0006) and the cache that follows it (portal/cache.py)."""
+import threading
+import time
 from datetime import datetime
 
 import pytest
 
-from portal.cache import VersionedCache, current_version
+from portal.cache import LruCache, VersionedCache, current_version
 from portal.db import database
 from portal.models import Application, DataVersion, User
 from portal.services.reviews import QUEUE_DATA
@@ -138,7 +140,6 @@ def test_an_applications_history_notes_and_referral_move_the_version_and_a_view_
 def asked_at_once(cache_get, threads=4):
     """`cache_get(compute)` from several threads at once, while the first computation is still running:
     returns (what each thread got, how many computations ran)."""
-    import threading
     started, release, runs = threading.Event(), threading.Event(), []
 
     def compute():
@@ -152,7 +153,6 @@ def asked_at_once(cache_get, threads=4):
     assert started.wait(5)                       # the first is computing...
     for worker in workers[1:]:
         worker.start()                           # ...when the others ask
-    import time
     time.sleep(0.1)
     release.set()
     for worker in workers:
@@ -161,7 +161,6 @@ def asked_at_once(cache_get, threads=4):
 
 
 def test_a_value_asked_for_by_several_threads_at_once_is_computed_once():
-    from portal.cache import LruCache
     cache = LruCache(size=8)
     results, runs = asked_at_once(lambda compute: cache.get("queue", compute))
     assert runs == 1 and results == ["page 1"] * 4
@@ -172,9 +171,6 @@ def test_a_value_asked_for_by_several_threads_at_once_is_computed_once():
 
 
 def test_when_the_first_computation_fails_the_waiting_threads_compute_their_own():
-    import threading
-
-    from portal.cache import LruCache
     cache, started, release, answers = LruCache(size=8), threading.Event(), threading.Event(), []
 
     def failing():
