@@ -1,10 +1,12 @@
 """Deny by default: every view states who may use it, and a request to one that does not is refused."""
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
+from . import auth, security
 from .auth import totp
 
 PUBLIC = "public"
@@ -51,21 +53,49 @@ class DatabaseIdConverter(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = DatabaseIdConverter      # before the blueprints add their routes
+    # CSRF is checked by the gate below, after the access policy, never before it (see _gate).
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
 
     @app.before_request
-    def _enforce():
+    def _gate():
+        """The one way into every view, in this order: who is asking, may they, and did they mean to.
+
+        1. An idle or too old session ends (the person is then anonymous).
+        2. The route's policy: sign-in, second factor, role. A refusal here is final, whatever else the
+           request holds: no view code runs for a person the policy refuses.
+        3. Only then is a form checked: sent from another site (Origin) is refused; a missing or expired
+           CSRF token is refused with a plain 400 page, except on a view that keeps what was typed
+           (`security.keeps_input`): that view runs as usual for this signed-in, allowed person, and its
+           form fails validation with a plain message and the input kept, so nothing is changed.
+        """
         if request.endpoint is None or request.endpoint == "static":
-            return None
-        policy = policy_of(current_app, request.endpoint)
-        if policy == PUBLIC:
-            return None
-        if policy is None:
-            abort(403)
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        if totp.required_for(current_user) and not totp.passed(current_user):
-            # An admin who has only given the password opens nothing until the second factor is passed.
-            return redirect(url_for("auth.second_factor", next=request.full_path.rstrip("?")))
-        if current_user.role not in policy:
-            abort(403)
+            return None             # no route (404 or 405 follows) or a static file
+        auth.end_stale_session()
+        refusal = _refusal()
+        if refusal is not None:
+            return refusal
+        security.refuse_cross_site()
+        try:
+            security.check_csrf()
+        except CSRFError:
+            if not getattr(current_app.view_functions[request.endpoint], "keeps_input", False):
+                raise
+            g.csrf_refused = True       # the view's form fails on its token; see forms.common.BaseForm
         return None
+
+
+def _refusal():
+    """The policy's answer for this request: None when allowed, else a redirect or an abort."""
+    policy = policy_of(current_app, request.endpoint)
+    if policy == PUBLIC:
+        return None
+    if policy is None:
+        abort(403)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if totp.required_for(current_user) and not totp.passed(current_user):
+        # An admin who has only given the password opens nothing until the second factor is passed.
+        return redirect(url_for("auth.second_factor", next=request.full_path.rstrip("?")))
+    if current_user.role not in policy:
+        abort(403)
+    return None

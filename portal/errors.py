@@ -1,7 +1,7 @@
 """Friendly error pages in the reader's language, with the request id; never a traceback."""
 import logging
 
-from flask import g, render_template, request
+from flask import g, render_template
 from flask_wtf.csrf import CSRFError
 from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -34,13 +34,8 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
-        view = app.view_functions.get(request.endpoint)
-        if getattr(view, "keeps_input", False) and not g.get("csrf_retry"):
-            g.csrf_retry = True
-            try:
-                return app.ensure_sync(view)(**(request.view_args or {}))
-            except HTTPException as inner:          # e.g. the id in the URL does not exist
-                return _http_error(inner)
+        # Never calls a view: views that keep what was typed are let through by the access gate instead,
+        # after the route's policy has allowed the person (portal/access.py).
         return render_error(400)
 
     @app.errorhandler(OperationalError)

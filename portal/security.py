@@ -4,7 +4,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -28,8 +28,9 @@ SECURITY_HEADERS = {
 def keeps_input(view):
     """Mark a form view that re-renders itself (input kept, a plain message) when its CSRF token expired.
 
-    The view must validate a BaseForm before changing anything: an invalid token then fails that
-    validation with the message, instead of a bare 400 page that loses what the person typed."""
+    Only a person the route's policy allows gets that far (portal/access.py decides first). The view
+    must validate a BaseForm before changing anything: an invalid token then fails that validation
+    with the message, instead of a bare 400 page that loses what the person typed."""
     view.keeps_input = True
     return view
 
@@ -42,31 +43,36 @@ def _host_of(url: str) -> str | None:
         return None
 
 
-def init_app(app):
-    own_host = urlsplit(app.config["BASE_URL"]).netloc
+def refuse_cross_site():
+    """Refuse (400) a form sent from another site, whatever its token. Called by the access gate.
 
+    Browsers say where a POST comes from in its Origin header. Flask-WTF's own check on HTTPS reads
+    the Referer instead (turned off in config): browsers and extensions that keep the Referer
+    private left such people unable to send any form, and the views that keep what was typed
+    accepted the form anyway. An Origin of "null" (a private referrer policy, a sandboxed frame) or
+    none (an older browser) says nothing: the CSRF token decides, as always. The host is compared,
+    with the one the request names and the public address (BASE_URL) both ours, so a proxy that
+    ends TLS or rewrites Host does not refuse the site's own forms."""
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        return
+    origin = request.headers.get("Origin")
+    own_host = urlsplit(current_app.config["BASE_URL"]).netloc
+    if origin and origin != "null" and _host_of(origin) not in (request.host, own_host):
+        request_log.info("cross-site %s refused id=%s", request.method, getattr(g, "request_id", "-"))
+        abort(400)
+
+
+def check_csrf():
+    """Raise CSRFError when a form's token is missing, wrong or expired (POST, PUT, PATCH, DELETE)."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
+def init_app(app):
     @app.before_request
     def _start_timer():
         g.request_id = uuid.uuid4().hex[:16]
         g.started = time.perf_counter()
-
-    @app.before_request
-    def _same_site_posts_only():
-        """A form sent from another site is refused, whatever its token.
-
-        Browsers say where a POST comes from in its Origin header. Flask-WTF's own check on HTTPS reads
-        the Referer instead (turned off in config): browsers and extensions that keep the Referer
-        private left such people unable to send any form, and the views that keep what was typed
-        accepted the form anyway. An Origin of "null" (a private referrer policy, a sandboxed frame) or
-        none (an older browser) says nothing: the CSRF token decides, as always. The host is compared,
-        with the one the request names and the public address (BASE_URL) both ours, so a proxy that
-        ends TLS or rewrites Host does not refuse the site's own forms."""
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            return
-        origin = request.headers.get("Origin")
-        if origin and origin != "null" and _host_of(origin) not in (request.host, own_host):
-            request_log.info("cross-site %s refused id=%s", request.method, getattr(g, "request_id", "-"))
-            abort(400)
 
     csrf.init_app(app)
     # peewee logs every statement with its parameters at DEBUG: personal data must never reach a log.

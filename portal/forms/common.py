@@ -2,6 +2,7 @@
 import math
 import re
 
+from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField
 from wtforms.fields import FloatField, IntegerField
@@ -37,8 +38,11 @@ class BaseForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         csrf = getattr(self, "csrf_token", None)
-        if csrf is not None and csrf.errors:
-            csrf.errors = []
+        # g.csrf_refused: the access gate found the request's token invalid and let a view that keeps
+        # input run; its form fails too, even one without a token field of its own.
+        if (csrf is not None and csrf.errors) or (has_request_context() and g.get("csrf_refused")):
+            if csrf is not None:
+                csrf.errors = []
             # Re-rendering gives a fresh token, so sending again works.
             self.form_errors.append(_l("The form had expired, so nothing was saved. "
                                        "Check what you entered and send it again."))
