@@ -40,6 +40,24 @@ def database_url(request, tmp_path):
     return f"sqlite:///{path}"
 
 
+@pytest.fixture(scope="module")
+def module_database_url(request, tmp_path_factory):
+    """One migrated database for a whole module (a world the module's tests share): SQLite or, with
+    `--postgres`, PostgreSQL, so such a module runs in both passes like the tests that use `database_url`."""
+    if request.config.getoption("--postgres"):
+        factory = request.getfixturevalue("postgres_databases")
+        name = factory.take()
+        yield request.getfixturevalue("postgres_server").url(name)
+        if not database.is_closed():
+            database.close()
+        database.close_all()
+        factory.give_back(name)
+        return
+    path = tmp_path_factory.mktemp("module-db") / "module.db"
+    shutil.copy(request.getfixturevalue("migrated_db"), path)
+    yield f"sqlite:///{path}"
+
+
 def _make_app(database_url, **overrides):
     config = {"DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False,
               "SECRET_KEY": "test-secret", "MAIL_SEND_AFTER_REQUEST": False,

@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         explicit = item.get_closest_marker("postgres") is not None
         if postgres_pass:
-            touches_database = "database_url" in item.fixturenames
+            touches_database = not {"database_url", "module_database_url"}.isdisjoint(item.fixturenames)
             wanted = explicit or (touches_database and not item.get_closest_marker("browser")
                                   and not item.get_closest_marker("sqlite_only"))
             (keep if wanted else drop).append(item)

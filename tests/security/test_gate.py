@@ -36,8 +36,9 @@ APPLICANT_WORLD = ("Referred Person", "referred@example.org", "Waiting Mentee", 
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, migrated_db):
-    built = worlds.build(tmp_path_factory.mktemp("gate"), migrated_db, extra_actors=EXTRA_ACTORS)
+def world(tmp_path_factory, migrated_db, module_database_url):
+    built = worlds.build(tmp_path_factory.mktemp("gate"), migrated_db, extra_actors=EXTRA_ACTORS,
+                         database_url=module_database_url)
     app = built.app
     canary = submitted(app, email=CANARY["email"], name=CANARY["name"])
     built.ids["canary_reference"] = canary.reference

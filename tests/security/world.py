@@ -70,14 +70,18 @@ class World:
         return client
 
 
-def build(tmp_path, migrated_db, extra_actors=()) -> World:
-    # In memory-backed /dev/shm when there is one: thousands of requests without waiting for the disk.
-    shm, directory = Path("/dev/shm"), None
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        tmp_path = directory = Path(tempfile.mkdtemp(prefix="mentorbro-security-", dir=shm))
-    path = tmp_path / "world.db"
-    shutil.copy(migrated_db, path)
-    app = _make_app(f"sqlite:///{path}")
+def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
+    """The world on a copy of the migrated SQLite file, or on `database_url` (a fresh PostgreSQL database)."""
+    directory = None
+    if database_url is None:
+        # In memory-backed /dev/shm when there is one: thousands of requests without waiting for the disk.
+        shm = Path("/dev/shm")
+        if shm.is_dir() and os.access(shm, os.W_OK):
+            tmp_path = directory = Path(tempfile.mkdtemp(prefix="mentorbro-security-", dir=shm))
+        path = tmp_path / "world.db"
+        shutil.copy(migrated_db, path)
+        database_url = f"sqlite:///{path}"
+    app = _make_app(database_url)
     world = World(app, directory=directory)
     with app.test_request_context("/"):
         programme = seeded()
