@@ -330,10 +330,11 @@ def clear_write_ahead_log() -> bool:
     Until then, the pages an erasure changed are in the -wal file as they were before it (the name, the
     answers...), and a checkpoint alone copies the new pages over without emptying the log. With
     secure_delete, the pages in the database file hold zeros where the data was. A no-op on PostgreSQL
-    (see the README). False if a long read kept it from finishing (the next checkpoint does it)."""
+    (see the README). False if it could not run: a long read blocked it, or a caller's transaction is still
+    open (SQLite refuses to checkpoint inside one); the next erasure or purge does it."""
     if not isinstance(database.obj, SqliteDatabase):
         return True
-    blocked, _, _ = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    blocked = database.in_transaction() or database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     if blocked:
-        log.warning("the write-ahead log could not be truncated after an erasure; it will be at the next checkpoint")
+        log.warning("the write-ahead log was not truncated after an erasure; the next erasure or purge does it")
     return not blocked
