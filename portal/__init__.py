@@ -17,6 +17,7 @@ def create_app(overrides=None):
     app.config.from_prefixed_env("PORTAL")
     app.config.update(overrides or {})
     _ensure_secret_key(app)
+    _ensure_mail_server(app)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mentorbro.db'}"
 
@@ -53,3 +54,10 @@ def _ensure_secret_key(app):
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _ensure_mail_server(app):
+    """Production refuses to start without a mail server: emails (one-time links in them) must never end up
+    on the console, which is the server's log."""
+    if app.config["ENV_NAME"] == "production" and not app.config.get("MAIL_SERVER"):
+        raise RuntimeError("MAIL_SERVER must be set in production (environment variable PORTAL_MAIL_SERVER).")

@@ -25,7 +25,8 @@ class Default:
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     WTF_CSRF_SSL_STRICT = False            # the Origin header is checked instead (portal/security.py)
     MAX_CONTENT_LENGTH = 1024 * 1024
-    MAIL_SERVER = None                     # without it, emails are printed to the console
+    MAIL_SERVER = None                     # required in production; without it (development) see MAIL_PRINT_BODIES
+    MAIL_PRINT_BODIES = False              # no mail server: print emails in full to the console (never logged)
     MAIL_PORT = 25
     MAIL_USERNAME = None
     MAIL_PASSWORD = None

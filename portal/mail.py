@@ -17,19 +17,28 @@ from .models import Outbox
 log = logging.getLogger("portal.mail")
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=5)
+# Where a one-time link goes in a stored body. The link itself waits in its own column and is put in only
+# when the email is sent; once sent (or given up on) it is dropped, so the outbox kept for 90 days, and
+# every copy or backup of the database, holds no working invitation, resume, sign-in or reset link.
+LINK_PLACEHOLDER = "[one-time link, not kept]"
 
 
-def queue(recipient: str, template: str, language: str, **context) -> Outbox:
+def queue(recipient: str, template: str, language: str, link: str | None = None, **context) -> Outbox:
     """Render templates/emails/<template>.txt in `language` and put it in the outbox.
 
-    The template's first line is the subject; the rest is the body."""
+    The template's first line is the subject; the rest is the body. `link` is a one-time link (a secret):
+    the stored body holds LINK_PLACEHOLDER in its place, and the link is kept only until the email is sent."""
+    if link is not None:
+        context["link"] = LINK_PLACEHOLDER
     with force_locale(language):
         text = render_template(f"emails/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
+    if link is not None and LINK_PLACEHOLDER not in body:
+        raise ValueError(f"emails/{template}.txt was given a link but does not show it")
     if has_request_context():
         g.mail_queued = True          # this request sends its emails once its response is out
     return Outbox.create(recipient=recipient, subject=subject.strip(), body=body.strip() + "\n",
-                         language=language)
+                         language=language, link=link)
 
 
 def _claim(worker: str, now):
@@ -53,6 +62,8 @@ def _claim(worker: str, now):
 
 def _deliver(message: Outbox):
     config = current_app.config
+    if message.link:
+        message.body = message.body.replace(LINK_PLACEHOLDER, message.link)     # in this copy only, not stored
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
     email["To"] = message.recipient
@@ -61,8 +72,7 @@ def _deliver(message: Outbox):
     email.set_content(message.body)
     email["Content-Language"] = message.language      # after set_content, which resets the headers it owns
     if not config.get("MAIL_SERVER"):
-        # Development without SMTP: show the email on the console instead.
-        print(f"--- email to {message.recipient} ---\nSubject: {message.subject}\n\n{message.body}", flush=True)
+        _to_console(message)
         return
     with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):
@@ -70,6 +80,18 @@ def _deliver(message: Outbox):
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+def _to_console(message: Outbox):
+    """Without a mail server (development only: production refuses to start): say on the console, never
+    through logging, that an email was not sent; in full, link included, only when MAIL_PRINT_BODIES is
+    set (./scripts/serve.sh sets it, so its demo links can be followed)."""
+    config = current_app.config
+    if config.get("MAIL_PRINT_BODIES") and config["ENV_NAME"] != "production":
+        print(f"--- email to {message.recipient} ---\nSubject: {message.subject}\n\n{message.body}", flush=True)
+    else:
+        print(f"--- email to {message.recipient} not sent (no mail server): {message.subject} "
+              "(PORTAL_MAIL_PRINT_BODIES=true prints it here in full)", flush=True)
 
 
 def send_pending(limit: int = 50) -> int:
@@ -85,13 +107,14 @@ def send_pending(limit: int = 50) -> int:
             _deliver(message)
         except (OSError, smtplib.SMTPException, socket.timeout) as error:
             attempts = message.attempts + 1
-            Outbox.update(attempts=attempts, claimed_by=None, claimed_at=None,
-                          last_error=type(error).__name__,
-                          next_attempt_at=now + timedelta(minutes=2 ** attempts)
-                          ).where(Outbox.id == message.id).execute()
+            retry = {"attempts": attempts, "claimed_by": None, "claimed_at": None,
+                     "last_error": type(error).__name__, "next_attempt_at": now + timedelta(minutes=2 ** attempts)}
+            if attempts >= MAX_ATTEMPTS:
+                retry["link"] = None            # given up on: the link is dropped as if it had been sent
+            Outbox.update(**retry).where(Outbox.id == message.id).execute()
             log.warning("email %s not sent (attempt %s): %s", message.id, attempts, type(error).__name__)
             continue
-        Outbox.update(sent_at=now_utc(), attempts=message.attempts + 1).where(Outbox.id == message.id).execute()
+        Outbox.update(sent_at=now_utc(), attempts=message.attempts + 1, link=None).where(Outbox.id == message.id).execute()
         sent += 1
     return sent
 

@@ -256,6 +256,7 @@ class Outbox(BaseModel):
     claimed_at = DateTimeField(null=True)
     sent_at = DateTimeField(null=True, index=True)
     last_error = TextField(null=True)
+    link = TextField(null=True)          # the body's one-time link, until sent or given up on (mail.queue)
 
 
 class AuditEvent(BaseModel):

@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export FLASK_APP=wsgi
+# No mail server in development: print each email in full (its links included) here, so demo links can be
+# followed. Never in production, which refuses to start without PORTAL_MAIL_SERVER.
+export PORTAL_MAIL_PRINT_BODIES="${PORTAL_MAIL_PRINT_BODIES:-true}"
 .venv/bin/flask init-db
 .venv/bin/flask seed-demo
 .venv/bin/flask send-mail >/dev/null || true

@@ -17,9 +17,19 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
 
 
+def test_production_refuses_to_start_without_a_mail_server(monkeypatch, tmp_path):
+    """Without one, every email (one-time links included) would be printed into the server's log."""
+    monkeypatch.delenv("PORTAL_MAIL_SERVER", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    with pytest.raises(RuntimeError, match="MAIL_SERVER must be set in production"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
 def test_production_starts_with_secret_key_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("PORTAL_MAIL_SERVER", "smtp.example.org")
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SESSION_COOKIE_SECURE"] is True

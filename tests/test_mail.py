@@ -1,10 +1,19 @@
-"""The outbox: queued in the transaction, sent over real SMTP, retried, sent once."""
+"""The outbox: queued in the transaction, sent over real SMTP, retried, sent once; no body in the logs, and
+no working one-time link kept once sent."""
+import json
+import logging
+import re
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from portal import mail
 from portal.clock import now_utc
 from portal.db import database
-from portal.models import Outbox
+from portal.models import ALL_MODELS, Outbox
+from tests.apply.helpers import fill
+from tests.status.helpers import ask_for_link, submitted_application
 
 
 def _queue(to="amal@example.org", language="en"):
@@ -60,11 +69,86 @@ def test_send_mail_command(app, ctx, inbox):
     assert "Sent 1 email(s)." in result.output
 
 
-def test_without_smtp_settings_emails_are_printed(app, ctx, capsys):
+def test_without_a_mail_server_development_prints_a_notice_and_the_body_only_when_asked(app, ctx, capfd, caplog):
+    caplog.set_level(logging.DEBUG)
     app.config["MAIL_SERVER"] = None
     _queue()
     assert mail.send_pending() == 1
-    assert "Subject: Test from Mentorbro" in capsys.readouterr().out
+    out = capfd.readouterr().out
+    assert "amal@example.org" in out and "Test from Mentorbro" in out and "Hello Amal" not in out
+    app.config["MAIL_PRINT_BODIES"] = True            # ./scripts/serve.sh sets it: demo links can be followed
+    _queue()
+    assert mail.send_pending() == 1
+    assert "Subject: Test from Mentorbro" in capfd.readouterr().out
+    assert not any("Hello Amal" in record.getMessage() for record in caplog.records)     # never through logging
+
+
+def test_no_email_body_or_link_reaches_the_logs_whether_sent_failed_or_without_a_server(app, inbox, caplog, capfd):
+    caplog.set_level(logging.DEBUG)
+    application = submitted_application(app)
+    client = app.test_client()
+    app.config["MAIL_PORT"] = 1                         # nothing listens there: a failed attempt is logged
+    assert ask_for_link(client, application).status_code == 200
+    with app.app_context():
+        assert mail.send_pending() == 0
+        app.config["MAIL_SERVER"] = None                # then no server at all (development's default)
+        Outbox.update(next_attempt_at=now_utc()).execute()
+        assert mail.send_pending() == 1
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    out, err = capfd.readouterr()
+    for where, text in (("log records", logged), ("stdout", out), ("stderr", err)):
+        assert "/status/sign-in/" not in text and "Open your application with this link" not in text, where
+
+
+# ---------------------------------------------------------------- one-time links are not kept once sent
+
+LINK = re.compile(r"http://localhost(/\S+/([A-Za-z0-9_-]{40,}))")
+
+
+def _status_link(app, login_as):
+    application = submitted_application(app)
+    assert ask_for_link(app.test_client(), application).status_code == 200
+    return application.email, lambda client, path: client.post(path).location.endswith("/status/application")
+
+
+def _reset_link(app, login_as):
+    user = login_as("staff").user
+    assert app.test_client().post("/account/reset?lang=en", data={"email": user.email}).status_code == 200
+    return user.email, lambda client, path: "Choose a new password" in client.get(path + "?lang=en").get_data(as_text=True)
+
+
+def _invitation_link(app, login_as):
+    admin = login_as("admin")
+    assert admin.post("/admin/users/invite?lang=en", data={"email": "nour@example.org", "name": "Nour Haddad",
+                                                           "role": "staff", "language": "en"}).status_code == 302
+    return "nour@example.org", lambda client, path: "Choose a password" in client.get(path + "?lang=en").get_data(as_text=True)
+
+
+def _resume_link(app, login_as):
+    fill(app.test_client(), until="residence")
+    return "amal@example.org", lambda client, path: client.get(path).location.endswith("/apply/residence")
+
+
+def _stored_bytes(database_url) -> bytes:
+    """The SQLite files as they are on disk once the app's connections are closed."""
+    database.close_all()
+    path = Path(database_url.removeprefix("sqlite:///"))
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+@pytest.mark.parametrize("make_link", [_status_link, _reset_link, _invitation_link, _resume_link],
+                         ids=["status-sign-in", "password-reset", "invitation", "resume"])
+def test_a_sent_emails_one_time_link_is_kept_nowhere_in_the_database_and_still_works(
+        app, inbox, login_as, database_url, make_link):
+    address, works = make_link(app, login_as)
+    with app.app_context():
+        mail.send_pending()
+        path, token = LINK.search(inbox.to(address)[-1].get_content()).groups()
+        stored = "\n".join(json.dumps(row, default=str) for model in ALL_MODELS for row in model.select().dicts())
+        assert Outbox.select().count() > 0 and token not in stored
+    if database_url.startswith("sqlite"):
+        assert token.encode() not in _stored_bytes(database_url)
+    assert works(app.test_client(), path)                     # the recipient's link still opens
 
 
 def test_a_request_that_queues_an_email_sends_it_once_its_response_is_out(app, inbox, make_user):

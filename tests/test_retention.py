@@ -1,7 +1,11 @@
 """Retention: `purge` deletes stale drafts and closed applications past retention, and nothing else."""
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from portal.clock import now_utc
+from portal.db import database
 from portal.mail import MAX_ATTEMPTS
 from portal.models import Application, AuditEvent, LoginAttempt, OneTimeToken, Outbox
 from portal.services.retention import purge
@@ -37,6 +41,28 @@ def test_purge_deletes_only_what_is_past_retention_and_is_idempotent(app):
 
     again = purge(now_utc())
     assert (again.drafts, again.closed) == (0, 0)
+
+
+def _on_disk(path: Path) -> bytes:
+    """The SQLite database file and its write-ahead log, as they are on disk."""
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+@pytest.mark.sqlite_only
+def test_right_after_a_purge_nothing_it_deleted_is_left_in_the_database_file_or_its_write_ahead_log(
+        app, database_url):
+    canary = "Zqxpurged Canaryname"
+    client = app.test_client()
+    fill(client, until="residence", **{"about-you": {"full_name": canary}})
+    with client.session_transaction() as session:
+        application = Application.by_public_id(session["application"])
+    Application.update(updated_at=now_utc() - timedelta(days=31)).where(Application.id == application.id).execute()
+    path = Path(database_url.removeprefix("sqlite:///"))
+    assert canary.encode() in _on_disk(path)
+
+    assert purge(now_utc()).drafts == 1
+    database.close()                     # back to the pool: its connections stay open, nothing folds the log in
+    assert canary.encode() not in _on_disk(path)
 
 
 def test_the_clock_is_injected(app):

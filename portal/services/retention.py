@@ -7,7 +7,7 @@ from ..db import database
 from ..mail import MAX_ATTEMPTS
 from ..models import Application, LoginAttempt, OneTimeToken, Outbox, Programme
 from . import audit
-from .status import delete_personal_data, forget_deleted_search_terms
+from .status import clear_write_ahead_log, delete_personal_data, forget_deleted_search_terms
 
 DRAFT_LIFETIME = timedelta(days=30)
 DEFAULT_RETENTION = timedelta(days=730)
@@ -73,4 +73,5 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
         # Once for the whole batch (it rewrites the index), and on every run: it also clears what an earlier,
         # interrupted run deleted and the old trigrams of names and emails changed since.
         forget_deleted_search_terms()
+    clear_write_ahead_log()        # what was deleted leaves the -wal file too, as after an erasure
     return report

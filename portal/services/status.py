@@ -1,5 +1,9 @@
 """An applicant's own view of their application: sign-in links, withdrawal, data export, erasure."""
+import logging
+import operator
+import re
 from datetime import timedelta, timezone
+from functools import reduce
 
 from peewee import SqliteDatabase
 
@@ -28,6 +32,7 @@ ERASED = "[erased]"
 # Audit details that hold free text written about the person (a staff message to them, a withdrawal reason).
 FREE_TEXT_DETAILS = ("message", "reason")
 SEARCH_DETAIL = "q"           # the queue's search term, kept in an export's filters
+log = logging.getLogger("portal.erasure")
 
 
 class NotAllowed(Exception):
@@ -247,20 +252,39 @@ def _redact_audit(a: Application) -> None:
             AuditEvent.update(details={**scrubbed, "redacted": True}).where(AuditEvent.id == event.id).execute()
 
 
+def _mentions(text: str, identifiers: list[str]) -> bool:
+    """Whether `text` names the person: one of their identifiers as a whole word (so that "Ali" is found in
+    "mentee: Ali", but not in "kvalifikationer")."""
+    return any(re.search(rf"(?<!\w){re.escape(i)}(?!\w)", text, re.IGNORECASE) for i in identifiers)
+
+
+def _scrub_emails(a: Application) -> None:
+    """Scrub every email that names the person, whoever it was for; unsent ones never go out."""
+    if a.email:
+        # The address is the person's: every email to it is scrubbed.
+        (Outbox.update(recipient=ERASED, subject=ERASED, body="", link=None)
+         .where(Outbox.recipient == a.email).execute())
+    # Emails to others about the person (their mentor's match email, a caseworker told of a decision) keep
+    # only their recipient. The database finds candidates; the whole-word check keeps others' emails.
+    identifiers = [*_identifiers(a), *([a.reference] if a.reference else [])]
+    if identifiers:
+        candidates = reduce(operator.or_, (Outbox.subject.contains(i) | Outbox.body.contains(i) for i in identifiers))
+        named = [m.id for m in Outbox.select(Outbox.id, Outbox.subject, Outbox.body)
+                 .where(candidates & (Outbox.subject != ERASED))
+                 if _mentions(m.subject, identifiers) or _mentions(m.body, identifiers)]
+        for batch in range(0, len(named), 500):
+            (Outbox.update(subject=ERASED, body="", link=None)
+             .where(Outbox.id.in_(named[batch:batch + 500])).execute())
+    (Outbox.update(attempts=MAX_ATTEMPTS, last_error="erased", claimed_by=None, claimed_at=None)
+     .where(((Outbox.recipient == ERASED) | (Outbox.subject == ERASED)) & Outbox.sent_at.is_null()).execute())
+
+
 def delete_personal_data(a: Application) -> None:
     """Delete an application with its links and notes, and scrub the person from referrals, emails and
     audit details.
 
     Call inside the caller's transaction, which also writes the audit event."""
-    if a.email:
-        # The address is the person's: every email to it is scrubbed, and unsent ones never go out.
-        Outbox.update(recipient=ERASED, subject=ERASED, body="").where(Outbox.recipient == a.email).execute()
-    if a.reference:
-        # Emails to others about the person (a caseworker told of a decision) keep only their recipient.
-        (Outbox.update(subject=ERASED, body="")
-         .where(Outbox.subject.contains(a.reference) | Outbox.body.contains(a.reference)).execute())
-    (Outbox.update(attempts=MAX_ATTEMPTS, last_error="erased", claimed_by=None, claimed_at=None)
-     .where(((Outbox.recipient == ERASED) | (Outbox.subject == ERASED)) & Outbox.sent_at.is_null()).execute())
+    _scrub_emails(a)
     _redact_audit(a)
     # The caseworker's referral stays countable for the municipality, without the person in it.
     (Referral.update(full_name=ERASED, email=None, phone=None, note="", application=None)
@@ -296,4 +320,21 @@ def erase(application: Application, staff_user) -> str:
         forget_deleted_search_terms()
         audit.record(staff_user, "application.erased", object_type="application", object_id=a.public_id,
                      reference=a.reference, requested=a.erasure_requested_at is not None)
+    clear_write_ahead_log()
     return a.reference
+
+
+def clear_write_ahead_log() -> bool:
+    """SQLite: fold the write-ahead log into the database file and truncate it; call after a commit.
+
+    Until then, the pages an erasure changed are in the -wal file as they were before it (the name, the
+    answers...), and a checkpoint alone copies the new pages over without emptying the log. With
+    secure_delete, the pages in the database file hold zeros where the data was. A no-op on PostgreSQL
+    (see the README). False if it could not run: a long read blocked it, or a caller's transaction is still
+    open (SQLite refuses to checkpoint inside one); the next erasure or purge does it."""
+    if not isinstance(database.obj, SqliteDatabase):
+        return True
+    blocked = database.in_transaction() or database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    if blocked:
+        log.warning("the write-ahead log was not truncated after an erasure; the next erasure or purge does it")
+    return not blocked

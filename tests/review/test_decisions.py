@@ -5,6 +5,7 @@ import threading
 import pytest
 from bs4 import BeautifulSoup
 
+from portal import mail
 from portal.models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
 from tests.review.helpers import make_application, reload, seeded, submitted
 
@@ -88,7 +89,7 @@ def test_reject_needs_a_reason_from_the_list_and_other_needs_text(staff):
     assert event.details["code"] == "catchment" and event.details["to_status"] == "rejected"
 
 
-def test_ask_for_information_needs_a_message_and_sends_an_edit_link(staff):
+def test_ask_for_information_needs_a_message_and_sends_an_edit_link(app, inbox, staff):
     application = in_review(staff)
     assert "Write what the applicant should add" in decide(staff, application, "ask").get_data(as_text=True)
     assert decide(staff, application, "ask", message="Which year did you finish?").status_code == 302
@@ -96,8 +97,10 @@ def test_ask_for_information_needs_a_message_and_sends_an_edit_link(staff):
     assert after.status == "needs_info"
     token = OneTimeToken.get(OneTimeToken.application == application.id)
     assert token.purpose == "resume"
-    [email] = Outbox.select().where(Outbox.recipient == application.email)
-    assert "Which year did you finish?" in email.body and "/apply/resume/" in email.body
+    with app.app_context():
+        assert mail.send_pending() == 1
+    [email] = inbox.to(application.email)
+    assert "Which year did you finish?" in email.get_content() and "/apply/resume/" in email.get_content()
     [event] = events(application, "application.info_requested")
     assert event.details["message"] == "Which year did you finish?"
 
@@ -258,12 +261,14 @@ def test_notes_are_added_in_place_and_without_javascript_and_never_emailed(app, 
     assert all("Called her" not in m.body and "Second note" not in m.body for m in Outbox.select())
 
 
-def test_asking_for_information_lets_the_applicant_edit_and_resubmit_into_the_queue(app, staff):
+def test_asking_for_information_lets_the_applicant_edit_and_resubmit_into_the_queue(app, inbox, staff):
     seeded(app)
     application = submitted(app)
     decide(staff, application, "take")
     decide(staff, reload(application), "ask", message="Please add your work experience in Denmark.")
-    body = Outbox.select().where(Outbox.recipient == application.email).order_by(Outbox.id.desc()).get().body
+    with app.app_context():
+        mail.send_pending()
+    body = inbox.to(application.email)[-1].get_content()
     link = re.search(r"http://localhost(/apply/resume/\S+)", body).group(1)
     applicant = app.test_client()
     assert applicant.get(link).status_code == 302

@@ -60,7 +60,7 @@ def test_redirects_and_refusals_have_the_headers(client, login_as):
 
 
 def test_production_adds_hsts_and_secure_cookies(make_app):
-    app = make_app(ENV_NAME="production", SESSION_COOKIE_SECURE=True)
+    app = make_app(ENV_NAME="production", SESSION_COOKIE_SECURE=True, MAIL_SERVER="smtp.example.org")
     response = app.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]

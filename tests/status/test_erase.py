@@ -1,11 +1,14 @@
 """Erasure, carried out by staff: the person's data goes, one audit event keeps only the reference."""
 import json
+import re
 from datetime import date
 
 import pytest
 
 from portal.models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
+from portal.services import programmes as programme_service
 from portal.services import status
+from tests.programmes.helpers import approved, mentor, setup
 
 from .helpers import send_mail, sign_in, submitted_application
 
@@ -99,3 +102,30 @@ def test_a_failed_erasure_leaves_everything_in_place(app, inbox, erasable, monke
     assert Application.get_or_none(Application.id == application.id) is not None
     assert Note.select().count() == 1
     assert Outbox.select().where(Outbox.recipient == "amal@example.org").count() > 0
+
+
+def test_erasure_scrubs_the_emails_to_others_that_name_the_person_and_leaves_other_peoples(app, inbox):
+    """The mentor's match email ("Your new mentee: <name>") names the mentee without their address or
+    reference; erasing the mentee scrubs it. Another pair's email, and a name that is only part of a
+    word in someone else's email, stay."""
+    programme = setup(app)
+    with app.test_request_context("/"):
+        erased = approved(programme, name="Ali", email="ali@example.org")
+        kept = approved(programme, name="Alison Quality", email="alison@example.org")
+        for mentee, mentor_email in ((erased, "m.erased@example.org"), (kept, "m.kept@example.org")):
+            programme_service.accept(programme, mentee, mentor(email=mentor_email), mentee.decided_by, date.today())
+    send_mail(app)
+    assert "Your new mentee: Ali" == inbox.to("m.erased@example.org")[0]["Subject"]
+    kept_emails = [(m.recipient, m.subject, m.body) for m in Outbox.select()
+                   .where(Outbox.recipient.in_(["m.kept@example.org", "alison@example.org"])).order_by(Outbox.id)]
+
+    with app.test_request_context("/"):
+        status.erase(erased, erased.decided_by)
+
+    [to_mentor] = Outbox.select().where(Outbox.recipient == "m.erased@example.org")
+    assert to_mentor.subject == "[erased]" and to_mentor.body == ""
+    for row in Outbox.select():
+        text = row.subject + "\n" + row.body
+        assert not re.search(r"\bAli\b", text) and "ali@example.org" not in text and erased.reference not in text
+    assert [(m.recipient, m.subject, m.body) for m in Outbox.select()
+            .where(Outbox.recipient.in_(["m.kept@example.org", "alison@example.org"])).order_by(Outbox.id)] == kept_emails

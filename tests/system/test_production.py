@@ -1,4 +1,5 @@
-"""Production serving: gunicorn's config, SECRET_KEY required, and the client's address and scheme via a proxy."""
+"""Production serving: gunicorn's config, SECRET_KEY and a mail server required, and the client's address
+and scheme via a proxy."""
 import importlib.util
 import multiprocessing
 import os
@@ -63,6 +64,17 @@ def test_gunicorn_with_the_production_config_refuses_to_start_without_secret_key
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+@pytest.mark.system
+def test_gunicorn_with_the_production_config_refuses_to_start_without_a_mail_server(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key not in ("PORTAL_MAIL_SERVER", "PORTAL_ENV")}
+    env.update(SECRET_KEY="production-test-key", PORTAL_DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}",
+               PORTAL_BIND="127.0.0.1:0")
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "MAIL_SERVER must be set in production" in result.stderr
 
 
 def _echo(app):
