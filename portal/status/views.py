@@ -81,7 +81,7 @@ def sign_in(token):
         application = status.sign_in(token)
         if application is not None:
             session[SESSION_KEY] = application.public_id
-            session[SIGNED_IN_AT] = int(time.time())
+            session[SIGNED_IN_AT] = time.time()      # to the fraction: compared with when it was sent
             return redirect(url_for("status.application"))
     elif status.link_is_valid(token):
         return render_template("status/sign_in.html", form=form, token=token)
@@ -93,7 +93,7 @@ def sign_in(token):
 @signed_in
 def application(application):
     """The applicant's own application."""
-    may_edit = status.may_edit(application)
+    may_edit = status.may_edit(application) and status.signed_in_since_sent(application, session.get(SIGNED_IN_AT))
     return render_template("status/application.html", application=application, form=ConfirmForm(),
                            rows=_rows(application, may_edit), may_edit=may_edit,
                            may_withdraw=status.may_withdraw(application))
@@ -119,7 +119,10 @@ def edit(application):
     if not status.may_edit(application):
         flash(_("Your answers can only be changed when we ask you for more information."), "info")
         return redirect(url_for("status.application"))
-    session[apply_views.SESSION_KEY] = application.public_id
+    if not status.signed_in_since_sent(application, session.get(SIGNED_IN_AT)):
+        flash(_("To change your answers, open the link in the email we sent you."), "info")
+        return redirect(url_for("status.application"))
+    apply_views.open_in_this_browser(application)
     session["resume_shown"] = True        # no new resume-link email for an application being corrected
     step = request.args.get("step")
     if step in flow.STEPS:
