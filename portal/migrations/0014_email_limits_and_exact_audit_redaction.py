@@ -46,7 +46,7 @@ SQLITE_REDACTION = f"""json_valid(OLD.details) AND json_valid(NEW.details)
                      AND NOT EXISTS (SELECT 1 FROM json_tree(NEW.details) AS e
                                      WHERE e.type = 'text' AND e.atom = '{ERASED}'
                                      AND substr(o.fullkey, 1, length(e.fullkey)) = e.fullkey
-                                     AND substr(o.fullkey, length(e.fullkey) + 1, 1) IN ('.', '[')))"""
+                                     AND substr(o.fullkey, length(e.fullkey) + 1, 1) IN ('.', '[')))"""  # nosec B608: constants only
 
 SQLITE_NO_UPDATE = f"""CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
        WHEN NOT coalesce(({_SAME_COLUMNS_SQLITE}
@@ -92,7 +92,7 @@ POSTGRES_REDACTION = f"""CREATE OR REPLACE FUNCTION audit_event_redaction(old_va
             RETURN true;
         END IF;
         RETURN false;
-    END $$"""
+    END $$"""  # nosec B608: constants only
 
 POSTGRES_APPEND_ONLY = """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
