@@ -13,10 +13,11 @@ from flask import current_app
 from ..clock import now_utc
 from ..models import EmailCount
 
-# A person starting an application gets one email per browser; a family or a course sharing one address,
-# or many people behind one library or language school's address, stay well under these.
+# A person starting an application gets one email per browser, so a family sharing an address stays under
+# the first. The second is high enough for a language school's class applying together behind one address
+# (over it, an applicant still has the link on the page), and keeps one client from mailing the world.
 PER_RECIPIENT_PER_HOUR = 3
-PER_CLIENT_PER_HOUR = 20
+PER_CLIENT_PER_HOUR = 60
 KEPT_HOURS = 48                 # rows older than this are deleted by `purge` (data_inventory.csv)
 
 
