@@ -1,4 +1,6 @@
-"""Migrations: versioned, idempotent, and matching the models."""
+"""Migrations: versioned, idempotent, and matching the models (tables, indexes and triggers)."""
+import importlib
+
 import pytest
 from peewee import PostgresqlDatabase
 from playhouse.migrations import Runner
@@ -6,7 +8,7 @@ from playhouse.schema_diff import diff_models
 
 from portal.cli import MIGRATIONS, migrate
 from portal.db import database
-from portal.models import ALL_MODELS, POSTGRES_ONLY_INDEXES, Municipality
+from portal.models import ALL_MODELS, POSTGRES_ONLY_INDEXES, TRIGGERS, Municipality
 
 
 def test_migrations_leave_the_schema_exactly_as_the_models_describe(app, ctx):
@@ -16,6 +18,34 @@ def test_migrations_leave_the_schema_exactly_as_the_models_describe(app, ctx):
     expected = POSTGRES_ONLY_INDEXES if isinstance(database.obj, PostgresqlDatabase) else set()
     assert extra == expected
     assert not diff._replace(drop_indexes=[]), "a model changed without a migration"
+
+
+def _triggers() -> set:
+    """The database's own triggers, as (table, name)."""
+    if isinstance(database.obj, PostgresqlDatabase):
+        sql = ("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+               "WHERE NOT t.tgisinternal AND n.nspname = current_schema()")
+    else:
+        sql = "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+    return set(database.execute_sql(sql).fetchall())
+
+
+def test_the_triggers_are_part_of_the_schema(app, ctx):
+    """Every trigger the migrations are meant to leave, and no other; the audit log's as migration 0014 wrote
+    them (a trigger dropped or changed by hand, or a migration that forgets one, fails here)."""
+    newest = importlib.import_module("portal.migrations.0014_email_limits_and_exact_audit_redaction")
+    if isinstance(database.obj, PostgresqlDatabase):
+        assert _triggers() == TRIGGERS["postgresql"]
+        for function, sql in (("audit_event_append_only", newest.POSTGRES_APPEND_ONLY),
+                              ("audit_event_redaction", newest.POSTGRES_REDACTION)):
+            [(body,)] = database.execute_sql("SELECT prosrc FROM pg_proc WHERE proname = %s", (function,)).fetchall()
+            assert body == sql.split("$$")[1], f"{function}() is not the one migration 0014 wrote"
+    else:
+        assert _triggers() == TRIGGERS["sqlite"]
+        [(sql,)] = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                                        "AND name = 'audit_event_no_update'").fetchall()
+        assert sql == newest.SQLITE_NO_UPDATE, "audit_event_no_update is not the one migration 0014 wrote"
 
 
 def test_migrating_again_applies_nothing(app, ctx):

@@ -22,13 +22,29 @@ bp = Blueprint("apply", __name__, url_prefix="/apply")
 # GET      /apply/resume/<token>       come back from another browser
 
 SESSION_KEY = "application"
+# When the application was last sent, as this browser was given it: sending it ends every browser's right to
+# edit it, and only a fresh link from an email (the "needs more information" one) gives it back.
+SENT_KEY = "application_sent_at"
+
+
+def _sent_at(application: Application) -> str | None:
+    return application.submitted_at.isoformat() if application.submitted_at else None
+
+
+def open_in_this_browser(application: Application) -> None:
+    """Let this browser edit the application, until it is sent (again)."""
+    session[SESSION_KEY] = application.public_id
+    session[SENT_KEY] = _sent_at(application)
 
 
 def current_application() -> Application | None:
-    """The application this browser is working on, if it is still editable."""
+    """The application this browser is working on, if it is still editable and was not sent since this
+    browser was given it (a shared computer that sent it cannot open it again when staff ask for more)."""
     public_id = session.get(SESSION_KEY)
     application = Application.by_public_id(public_id) if public_id else None
     if application is None or application.status not in registration.EDITABLE:
+        return None
+    if session.get(SENT_KEY) != _sent_at(application):
         return None
     return application
 
@@ -74,7 +90,7 @@ def _save_and_continue(application, step, answers, form):
     try:
         if application is None:
             application = registration.new_draft(answers.get("language") or "da")
-            session[SESSION_KEY] = application.public_id
+            open_in_this_browser(application)
         application = registration.save_step(application, step, answers, channel=_channel())
     except registration.NotEditable:
         flash(_("Your application has already been sent, so it cannot be changed here."), "info")
@@ -86,7 +102,7 @@ def _save_and_continue(application, step, answers, form):
         return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
                                 **step_context(step, application, form)), 503
     if step == "contact" and not session.get("resume_shown"):
-        session["resume_link"] = registration.issue_resume_link(application)
+        session["resume_link"] = registration.issue_resume_link(application, client=request.remote_addr)
         session["resume_shown"] = True
     if request.args.get("return") == "check" and flow.may_open(flow.CHECK, application.completed_steps):
         return redirect(url_for("apply.check"))
@@ -159,7 +175,7 @@ def resume(token):
     application = registration.resume(token)
     if application is None:
         return render_template("apply/resume_expired.html"), 404
-    session[SESSION_KEY] = application.public_id
+    open_in_this_browser(application)
     session["resume_shown"] = True
     return redirect(url_for("apply.step", step=flow.first_unfinished(application.completed_steps)))
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import roles
-from ..apply.views import SESSION_KEY
+from ..apply.views import open_in_this_browser
 from ..models import Municipality
 from ..security import keeps_input
 from ..services import referrals
@@ -50,7 +50,7 @@ def new():
     if form.validate_on_submit():
         referral = referrals.create(current_user, form.data)
         if referral.mode == "together":
-            session[SESSION_KEY] = referral.application.public_id
+            open_in_this_browser(referral.application)
             return redirect(url_for("apply.step", step="about-you"))
         flash(_("The invitation has been sent to %(email)s.", email=referral.email), "success")
         return redirect(url_for("referrals.show", public_id=referral.public_id))
@@ -72,7 +72,7 @@ def continue_together(public_id):
     """Open the citizen's unfinished application again, to fill it in together."""
     referral = _own_referral(public_id)
     if ActionForm().validate_on_submit() and referrals.state(referral) in ("in_progress", "invited"):
-        session[SESSION_KEY] = referral.application.public_id
+        open_in_this_browser(referral.application)
         return redirect(url_for("apply.start"))
     flash(_("This application has already been sent."), "info")
     return redirect(url_for("referrals.show", public_id=public_id))

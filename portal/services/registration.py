@@ -12,7 +12,7 @@ from ..apply.steps import STEPS, first_unfinished
 from ..clock import now_utc
 from ..db import database, for_backend, prepared
 from ..models import Application, Programme
-from . import audit, rules, tokens
+from . import audit, limits, rules, tokens
 
 RESUME_LIFETIME = timedelta(days=30)
 EDITABLE = ("draft", "needs_info")
@@ -130,14 +130,19 @@ def _with_values(sql: str, *values) -> NodeList:
     return NodeList(nodes, glue="")
 
 
-def issue_resume_link(application: Application) -> str:
-    """A link to come back to this draft from any browser for 30 days; emailed when we have an address."""
+def issue_resume_link(application: Application, client: str | None = None) -> str:
+    """A link to come back to this draft from any browser for 30 days, shown on the page; also emailed when
+    we have an address, unless that address or the client asking (`client`: its IP address) had their
+    share of emails this hour (services/limits.py).
+
+    Nobody has confirmed the address yet, so the email holds nothing the sender typed (not even the name):
+    the portal cannot be used to send a stranger someone else's words."""
     with database.atomic():
         plain = tokens.issue("resume", RESUME_LIFETIME, application=application)
         link = absolute_url("apply.resume", token=plain)
-        if application.email:
-            mail.queue(application.email, "resume_link", application.language,
-                       name=application.full_name, link=link, days=RESUME_LIFETIME.days)
+        if application.email and limits.may_email(application.email, client):
+            mail.queue(application.email, "resume_link", application.language, link=link,
+                       days=RESUME_LIFETIME.days)
     return link
 
 
@@ -216,6 +221,9 @@ def submit(application: Application, actor=None) -> Application:
                     .execute())
                 if not changed:
                     return Application.get_by_id(application.id)     # already submitted: nothing twice
+                # Sent: no earlier link (the draft's, or a "needs more information" one) opens it for
+                # editing again; if staff ask for more, their email brings a new one.
+                tokens.revoke("resume", application.id)
                 fresh = Application.get_by_id(application.id)
                 duplicates = list(_possible_duplicates(fresh))
                 if duplicates:
@@ -226,8 +234,8 @@ def submit(application: Application, actor=None) -> Application:
                              from_status=application.status, to_status="submitted",
                              verdict=str(assessment.verdict))
                 if fresh.email:
-                    mail.queue(fresh.email, "application_received", fresh.language,
-                               name=fresh.full_name, reference=reference,
+                    # Not the name: nobody has confirmed that the address is the applicant's.
+                    mail.queue(fresh.email, "application_received", fresh.language, reference=reference,
                                status_url=absolute_url("status.start"))
             return Application.get_by_id(application.id)
         except IntegrityError:

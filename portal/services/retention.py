@@ -1,12 +1,12 @@
 """Retention: stale drafts and closed applications past their programme's retention period are deleted, and
-so are expired links, old login attempts and emails done with for 90 days."""
+so are expired links, old login attempts, emails done with for 90 days and email counts after 48 hours."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..db import database
 from ..mail import MAX_ATTEMPTS
-from ..models import Application, LoginAttempt, OneTimeToken, Outbox, Programme
-from . import audit
+from ..models import Application, EmailCount, LoginAttempt, OneTimeToken, Outbox, Programme
+from . import audit, limits
 from .status import clear_write_ahead_log, delete_personal_data, forget_deleted_search_terms
 
 DRAFT_LIFETIME = timedelta(days=30)
@@ -26,6 +26,7 @@ class PurgeReport:
     tokens: int = 0
     login_attempts: int = 0
     emails: int = 0
+    email_counts: int = 0
 
 
 def _stale(now: datetime):
@@ -58,7 +59,8 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     report = PurgeReport(drafts=len(drafts), closed=len(closed),
                          tokens=OneTimeToken.select().where(OneTimeToken.expires_at < now).count(),
                          login_attempts=LoginAttempt.select().where(_old_login_attempts(now)).count(),
-                         emails=Outbox.select().where(_old_emails(now)).count())
+                         emails=Outbox.select().where(_old_emails(now)).count(),
+                         email_counts=EmailCount.select().where(limits.old_counts(now)).count())
     if dry_run:
         return report
     for application in [*drafts, *closed]:
@@ -70,6 +72,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
         OneTimeToken.delete().where(OneTimeToken.expires_at < now).execute()
         LoginAttempt.delete().where(_old_login_attempts(now)).execute()
         Outbox.delete().where(_old_emails(now)).execute()
+        EmailCount.delete().where(limits.old_counts(now)).execute()
         # Once for the whole batch (it rewrites the index), and on every run: it also clears what an earlier,
         # interrupted run deleted and the old trigrams of names and emails changed since.
         forget_deleted_search_terms()

@@ -1,6 +1,6 @@
 """Admins' work on a programme's eligibility rules: save a new version, re-check open applications."""
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import JOIN, IntegrityError
 
@@ -131,7 +131,11 @@ def recompute(programme, actor, batch_size: int = RECOMPUTE_BATCH) -> RecomputeR
 
     Only the advisory verdict, its explanation and the version are written; the status never
     changes (a person decides). Works in batches, each in its own transaction, so a run over many
-    thousands of applications never holds the database for long; one audit row records the run."""
+    thousands of applications never holds the database for long. Each batch that changes anything
+    commits with its own audit row ("ruleset.rechecked_batch": which applications, by id range, and what
+    changed), and the last one with the run's ("ruleset.recomputed", the counts of the whole run): a run
+    stopped part way (a database error, a killed process) leaves no change without its record, and running
+    it again finishes the job (what was re-checked already is unchanged, so only counted)."""
     ruleset = rules.ruleset_for(programme)           # one rule set for the whole run, even if saved meanwhile
     on = rules.assessment_date(programme)
     checked = changed = 0
@@ -141,29 +145,51 @@ def recompute(programme, actor, batch_size: int = RECOMPUTE_BATCH) -> RecomputeR
         with database.atomic():
             batch = list(open_applications(programme).where(Application.id > last_id)
                          .order_by(Application.id).limit(batch_size))
-            for application in batch:
-                assessment = eligibility.evaluate(registration.facts_for(application), ruleset, on)
-                verdict, stored = str(assessment.verdict), assessment.as_dict()
-                if (verdict, stored, assessment.ruleset_version) != (
-                        application.verdict, application.eligibility, application.ruleset_version):
-                    written = (Application.update(verdict=verdict, eligibility=stored,
-                                                  ruleset_version=assessment.ruleset_version)
-                               .where((Application.id == application.id)
-                                      & Application.status.in_(OPEN_STATUSES))
-                               .execute())
-                    if not written:
-                        continue                    # decided or withdrawn meanwhile: no longer open
-                checked += 1
-                if verdict != application.verdict:
-                    changed += 1
-                    transitions[f"{application.verdict}>{verdict}"] += 1
-        if len(batch) < batch_size:
-            break
+            done = _recheck_batch(batch, ruleset, on)
+            if done.written:
+                audit.record(actor, "ruleset.rechecked_batch", programme, version=ruleset.version,
+                             first_id=batch[0].id, last_id=batch[-1].id, checked=done.checked,
+                             written=done.written, changed=done.changed,
+                             transitions=dict(sorted(done.transitions.items())))
+            checked, changed = checked + done.checked, changed + done.changed
+            transitions.update(done.transitions)
+            finished = len(batch) < batch_size
+            if finished:
+                audit.record(actor, "ruleset.recomputed", programme, version=ruleset.version,
+                             checked=checked, changed=changed, transitions=dict(sorted(transitions.items())))
+        if finished:
+            return RecomputeResult(version=ruleset.version, checked=checked, changed=changed)
         last_id = batch[-1].id
-    with database.atomic():
-        audit.record(actor, "ruleset.recomputed", programme, version=ruleset.version,
-                     checked=checked, changed=changed, transitions=dict(sorted(transitions.items())))
-    return RecomputeResult(version=ruleset.version, checked=checked, changed=changed)
+
+
+@dataclass
+class _Batch:
+    checked: int = 0
+    written: int = 0          # rows updated: a new verdict, explanation or rule-set version
+    changed: int = 0          # of those, a new verdict
+    transitions: Counter = field(default_factory=Counter)
+
+
+def _recheck_batch(batch, ruleset, on) -> _Batch:
+    """Re-assess one batch of applications; call inside its transaction."""
+    done = _Batch()
+    for application in batch:
+        assessment = eligibility.evaluate(registration.facts_for(application), ruleset, on)
+        verdict, stored = str(assessment.verdict), assessment.as_dict()
+        if (verdict, stored, assessment.ruleset_version) != (
+                application.verdict, application.eligibility, application.ruleset_version):
+            written = (Application.update(verdict=verdict, eligibility=stored,
+                                          ruleset_version=assessment.ruleset_version)
+                       .where((Application.id == application.id) & Application.status.in_(OPEN_STATUSES))
+                       .execute())
+            if not written:
+                continue                    # decided or withdrawn meanwhile: no longer open
+            done.written += 1
+        done.checked += 1
+        if verdict != application.verdict:
+            done.changed += 1
+            done.transitions[f"{application.verdict}>{verdict}"] += 1
+    return done
 
 
 # Helpers -------------------------------------------------------------------------------------

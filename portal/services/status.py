@@ -96,6 +96,15 @@ def may_edit(application: Application) -> bool:
     return application.status in EDITABLE
 
 
+def signed_in_since_sent(application: Application, signed_in_at) -> bool:
+    """Whether a status sign-in (a Unix time) came after the application was last sent: a browser signed
+    in before that may not edit it again when staff ask for more (a fresh link from the email may)."""
+    if application.submitted_at is None:
+        return True
+    sent = application.submitted_at.replace(tzinfo=timezone.utc).timestamp()
+    return isinstance(signed_in_at, (int, float)) and signed_in_at > sent
+
+
 def may_withdraw(application: Application) -> bool:
     return application.status in WITHDRAWABLE
 

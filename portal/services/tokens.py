@@ -31,3 +31,10 @@ def use(token: OneTimeToken) -> bool:
     """Mark a single-use token used; False if someone else used it first."""
     return bool(OneTimeToken.update(used_at=now_utc())
                 .where((OneTimeToken.id == token.id) & OneTimeToken.used_at.is_null()).execute())
+
+
+def revoke(purpose: str, application) -> int:
+    """End every unused link of this purpose to the application; call inside the change's transaction."""
+    return (OneTimeToken.update(used_at=now_utc())
+            .where((OneTimeToken.application == application) & (OneTimeToken.purpose == purpose)
+                   & OneTimeToken.used_at.is_null()).execute())

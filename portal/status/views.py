@@ -1,11 +1,14 @@
 """/status: an applicant follows their own application after a one-time link by email."""
 import json
+import logging
 import time
-from functools import wraps
+from functools import partial, wraps
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, after_this_request, copy_current_request_context, current_app, flash,
+                   redirect, render_template, request, session, url_for)
 from flask_babel import gettext as _
 
+from .. import mail
 from ..access import public
 from ..apply import steps as flow
 from ..apply import views as apply_views
@@ -25,13 +28,23 @@ bp = Blueprint("status", __name__, url_prefix="/status")
 # GET/POST /status/delete           ask for their data to be deleted, after confirming
 # POST     /status/sign-out         end the status session
 
+log = logging.getLogger("portal.status")
 SESSION_KEY = "status_application"
 SIGNED_IN_AT = "status_signed_in_at"
+EDITABLE_AT_SIGN_IN = "status_editable_at_sign_in"
 
 
 def _sign_out():
     session.pop(SESSION_KEY, None)
     session.pop(SIGNED_IN_AT, None)
+    session.pop(EDITABLE_AT_SIGN_IN, None)
+
+
+def _may_edit(application) -> bool:
+    """Only a sign-in made while the application was open for changes, and since it was last sent, opens it
+    for editing: a browser signed in before staff asked for more (a shared computer) needs a new link."""
+    return (status.may_edit(application) and session.get(EDITABLE_AT_SIGN_IN) is True
+            and status.signed_in_since_sent(application, session.get(SIGNED_IN_AT)))
 
 
 def signed_in_application() -> Application | None:
@@ -66,9 +79,28 @@ def start():
     """Ask for a sign-in link; the answer is the same whether or not the details match."""
     form = FindApplicationForm()
     if form.validate_on_submit():
-        status.send_sign_in_link(form.reference.data, form.email.data)
+        # Looked up (and the link emailed) once the answer is out: the answer does the same work, and
+        # takes the same time, whether or not the details match.
+        _after_response(partial(status.send_sign_in_link, form.reference.data, form.email.data))
         return render_template("status/link_sent.html", email=form.email.data)
     return render_template("status/start.html", form=form)
+
+
+def _after_response(task):
+    """Run `task` (in this request's context) after the response has been sent, then send what it queued."""
+    @copy_current_request_context
+    def run():
+        try:
+            task()
+            if current_app.config["MAIL_SEND_AFTER_REQUEST"]:
+                mail.send_pending()
+        except Exception:      # the response is out already: a failure is logged, never shown
+            log.exception("work after the response failed")
+
+    @after_this_request
+    def schedule(response):
+        response.call_on_close(run)
+        return response
 
 
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
@@ -81,7 +113,8 @@ def sign_in(token):
         application = status.sign_in(token)
         if application is not None:
             session[SESSION_KEY] = application.public_id
-            session[SIGNED_IN_AT] = int(time.time())
+            session[SIGNED_IN_AT] = time.time()      # to the fraction: compared with when it was sent
+            session[EDITABLE_AT_SIGN_IN] = status.may_edit(application)
             return redirect(url_for("status.application"))
     elif status.link_is_valid(token):
         return render_template("status/sign_in.html", form=form, token=token)
@@ -93,7 +126,7 @@ def sign_in(token):
 @signed_in
 def application(application):
     """The applicant's own application."""
-    may_edit = status.may_edit(application)
+    may_edit = _may_edit(application)
     return render_template("status/application.html", application=application, form=ConfirmForm(),
                            rows=_rows(application, may_edit), may_edit=may_edit,
                            may_withdraw=status.may_withdraw(application))
@@ -119,7 +152,10 @@ def edit(application):
     if not status.may_edit(application):
         flash(_("Your answers can only be changed when we ask you for more information."), "info")
         return redirect(url_for("status.application"))
-    session[apply_views.SESSION_KEY] = application.public_id
+    if not _may_edit(application):
+        flash(_("To change your answers, open the link in the email we sent you."), "info")
+        return redirect(url_for("status.application"))
+    apply_views.open_in_this_browser(application)
     session["resume_shown"] = True        # no new resume-link email for an application being corrected
     step = request.args.get("step")
     if step in flow.STEPS:

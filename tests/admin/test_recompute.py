@@ -1,6 +1,8 @@
 """Re-checking open applications after a rule change: advice only, counted, audited, in batches."""
 import pytest
+from peewee import DatabaseError, PostgresqlDatabase
 
+from portal.db import database
 from tests.admin.versions import versions
 from portal.models import Application, AuditEvent, Company, Programme, RuleSetVersion, User
 from portal.services import registration, rulesets
@@ -155,3 +157,50 @@ def test_the_rules_page_links_to_the_confirmation_and_the_confirmation_posts(adm
     assert "has 0 open applications" in confirm
     # a GET never recomputes
     assert not AuditEvent.select().where(AuditEvent.action == "ruleset.recomputed").exists()
+
+
+def _fail_updates_of(application_id):
+    """A real database fault: the database refuses to write this application (as a full disk or a lost
+    connection would refuse a statement part way through a run)."""
+    if isinstance(database.obj, PostgresqlDatabase):
+        database.execute_sql("""CREATE FUNCTION injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'injected fault'; END $$""")
+        database.execute_sql(f"""CREATE TRIGGER injected_fault BEFORE UPDATE ON application FOR EACH ROW
+            WHEN (OLD.id = {int(application_id)}) EXECUTE FUNCTION injected_fault()""")
+    else:
+        database.execute_sql(f"""CREATE TRIGGER injected_fault BEFORE UPDATE ON application
+            WHEN OLD.id = {int(application_id)} BEGIN SELECT RAISE(ABORT, 'injected fault'); END""")
+
+
+def _mend():
+    database.execute_sql("DROP TRIGGER injected_fault ON application" if isinstance(database.obj, PostgresqlDatabase)
+                         else "DROP TRIGGER injected_fault")
+
+
+def test_a_run_stopped_by_a_database_error_leaves_no_change_unrecorded_and_running_again_finishes(
+        app, admin, programme):
+    original = submitted(app)
+    ids = [original.id, *[clone(original).id for _ in range(9)]]          # batches of 3: the 3rd fails
+    raise_language_to_c1(admin, programme)
+    with app.app_context():
+        _fail_updates_of(ids[7])
+        with pytest.raises(DatabaseError):
+            rulesets.recompute(programme, admin.user, batch_size=3)
+
+        def rechecked():
+            return [a.id for a in Application.select().where(Application.ruleset_version == 2).order_by(Application.id)]
+
+        def recorded():
+            batches = AuditEvent.select().where(AuditEvent.action == "ruleset.rechecked_batch")
+            return {i for event in batches for i in ids if event.details["first_id"] <= i <= event.details["last_id"]}
+
+        assert rechecked() == ids[:6]                       # the batches before the fault, whole
+        assert set(rechecked()) <= recorded()               # and each with its audit row
+        assert not AuditEvent.select().where(AuditEvent.action == "ruleset.recomputed").exists()   # unfinished
+
+        _mend()
+        result = rulesets.recompute(programme, admin.user, batch_size=3)
+        assert (result.checked, result.changed) == (10, 4)
+        assert rechecked() == ids and set(ids) == recorded()
+        [summary] = AuditEvent.select().where(AuditEvent.action == "ruleset.recomputed")
+        assert summary.details["changed"] == 4 and summary.actor_id == admin.user.id

@@ -4,6 +4,7 @@ import csv
 import importlib
 import inspect
 import pkgutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -218,6 +219,60 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(app, ctx, make_user
     # Only an erasure's marked redaction of the details passes; who, what, which and when stay.
     AuditEvent.update(details={"status": "[erased]", "redacted": True}).where(AuditEvent.id == event.id).execute()
     assert AuditEvent.get_by_id(event.id).action == "application.viewed"
+
+
+DETAILS = {"from_status": "in_review", "message": "Amal Hassan, add your Danish work", "filters": {"q": "amal"},
+           "changes": [{"from": 1, "to": 2}]}
+ERASED = {**DETAILS, "message": "[erased]", "filters": {"q": "[erased]"}, "redacted": True}
+
+
+@pytest.mark.parametrize("columns", [
+    {"details": {"redacted": True, "x": "forged"}},                            # 0003 let this through
+    {"details": {**DETAILS, "redacted": True, "x": "forged"}},                 # a key added
+    {"details": {**ERASED, "from_status": "submitted"}},                       # a value changed, not erased
+    {"details": {**ERASED, "changes": [{"from": 1, "to": 3}]}},                # ... inside a list
+    {"details": {**ERASED, "changes": []}},                                    # items removed
+    {"details": {"redacted": True}},                                           # keys removed
+    {"details": {**ERASED, "redacted": "true"}},                               # not the mark
+    {"details": {k: v for k, v in ERASED.items() if k != "redacted"}},         # no mark
+    {"details": None},
+    {"action": "application.nothing", "details": ERASED},                      # another column, with a redaction
+    {"actor": None, "details": ERASED},
+    {"object_id": "another", "details": ERASED},
+    {"at": datetime(2020, 1, 1), "details": ERASED},
+], ids=["forged-key-0003", "key-added", "value-changed", "list-item-changed", "list-emptied", "keys-removed",
+        "mark-not-true", "no-mark", "null", "action", "actor", "object", "time"])
+def test_the_database_refuses_every_change_to_an_audit_row_but_an_erasures_exact_redaction(
+        app, ctx, make_user, columns):
+    staff = make_user("staff")
+    event = AuditEvent.create(actor=staff, actor_role="staff", action="application.info_requested",
+                              object_type="application", object_id="x", details=DETAILS)
+    with pytest.raises(IntegrityError), database.atomic():
+        AuditEvent.update(**columns).where(AuditEvent.id == event.id).execute()
+    before = AuditEvent.get_by_id(event.id)
+    assert (before.details, before.actor_id, before.action, before.object_id) == (DETAILS, staff.id,
+                                                                                 event.action, "x")
+    # What an erasure writes passes: the same details, the person's words "[erased]", and the mark.
+    AuditEvent.update(details=ERASED).where(AuditEvent.id == event.id).execute()
+    assert AuditEvent.get_by_id(event.id).details == ERASED
+
+
+def test_an_erasure_still_redacts_the_audit_log(app, login_as):
+    """On both databases: the erasure's own redaction passes the triggers (who did what stays)."""
+    seeded(app)
+    application = submitted_application(app)
+    staff = login_as("staff")
+    reference = application.reference
+    assert staff.post(f"/review/{reference}/take", data={"version": application.version}).status_code == 302
+    version = Application.get_by_id(application.id).version
+    assert staff.post(f"/review/{reference}/ask", data={"version": version,
+                                                         "message": "Amal Hassan, tell us more"}).status_code == 302
+    with app.test_request_context("/"):
+        status.erase(application, staff.user)
+    [asked] = AuditEvent.select().where(AuditEvent.action == "application.info_requested")
+    assert asked.details == {"from_status": "in_review", "to_status": "needs_info", "message": "[erased]",
+                             "redacted": True}
+    assert asked.actor_id == staff.user.id and asked.object_id == application.public_id
 
 
 def test_every_staff_view_decision_and_export_writes_exactly_one_audit_row(app, login_as):

@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 
 from portal import mail
 from portal.models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
+from tests.apply.helpers import fill
 from tests.review.helpers import make_application, reload, seeded, submitted
 
 
@@ -319,3 +320,41 @@ def test_the_history_of_a_much_opened_application_is_read_without_its_views(staf
     openings = BeautifulSoup(staff.get(f"/review/{application.reference}/openings?lang=en").get_data(as_text=True),
                              "html.parser")
     assert len(openings.select("tbody tr")) == 50 and "Page 1 of 61" in openings.get_text()   # 3,001 views
+
+
+def test_only_the_emailed_link_reopens_a_sent_application_not_the_browser_that_sent_it(app, staff):
+    """A shared phone or library computer: the browser that sent the application (its session, and the resume
+    link it was shown and emailed) cannot change it when staff ask for more; the new email's link can."""
+    seeded(app)
+    sender = app.test_client()
+    fill(sender)
+    first_link = re.search(r"http://localhost(/apply/resume/\S+)",
+                           Outbox.select().where(Outbox.body.contains("/apply/resume/")).get().body).group(1)
+    assert sender.post("/apply/submit").status_code == 302
+    application = Application.get(Application.email == "amal@example.org")
+    decide(staff, application, "take")
+    decide(staff, reload(application), "ask", message="Please add your work experience in Denmark.")
+    assert reload(application).status == "needs_info"
+
+    # The old browser: its form starts afresh, and nothing it posts reaches the application.
+    assert sender.get("/apply/check").status_code == 302
+    assert "Amal Hassan" not in sender.get("/apply/about-you?lang=en").get_data(as_text=True)
+    sender.post("/apply/about-you", data={"full_name": "Someone Else", "birth_year": "1970", "language": "en"})
+    assert sender.post("/apply/submit").status_code == 302
+    # The draft's resume link (emailed, and shown on the page) no longer opens it either.
+    assert sender.get(first_link).status_code == 404
+    after = reload(application)
+    assert (after.status, after.full_name, after.version) == ("needs_info", "Amal Hassan", application.version + 2)
+
+    # The link in the "needs more information" email signs in for editing, in any browser.
+    body = Outbox.select().where(Outbox.recipient == application.email).order_by(Outbox.id.desc()).get().body
+    link = re.search(r"http://localhost(/apply/resume/\S+)", body).group(1)
+    applicant = app.test_client()
+    assert applicant.get(link).status_code == 302
+    assert applicant.post("/apply/about-you", data={"full_name": "Amal Hassan", "birth_year": "1988",
+                                                    "language": "en"}).status_code == 302
+    assert applicant.post("/apply/submit").status_code == 302
+    assert reload(application).status == "submitted"
+    # Sent again: that link has done its job, and a second request for information brings a new one.
+    assert app.test_client().get(link).status_code == 404
+    assert applicant.get("/apply/check").status_code == 302

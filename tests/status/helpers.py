@@ -25,8 +25,11 @@ def submitted_application(app, email="amal@example.org", language="en", name="Am
 
 
 def ask_for_link(client, application, email=None):
-    return client.post("/status/?lang=en", data={"reference": application.reference,
-                                                  "email": email or application.email})
+    """Ask for a sign-in link; the response is closed, as a server closes it once sent (the link is made then)."""
+    response = client.post("/status/?lang=en", data={"reference": application.reference,
+                                                      "email": email or application.email})
+    response.close()
+    return response
 
 
 def emailed_link(app, inbox, address) -> str:

@@ -52,6 +52,26 @@ def test_when_staff_ask_for_more_information_the_applicant_edits_and_sends_again
     assert "/status/edit" not in client.get("/status/application").get_data(as_text=True)
 
 
+def test_a_status_sign_in_from_before_staff_asked_for_more_cannot_edit(app, inbox, client):
+    """Signed in while the application was only sent (a shared computer, within the hour): when staff then ask
+    for more, that browser may not change it; a new sign-in link from the email may."""
+    application = submitted_application(app)
+    sign_in(client, inbox, application)
+    Application.update(status="needs_info").where(Application.id == application.id).execute()
+    page = client.get("/status/application?lang=en").get_data(as_text=True)
+    assert "/status/edit" not in page and "open the link in the email we sent you" in page
+    assert client.get("/status/edit").location.endswith("/status/application")
+    assert client.get("/apply/check").status_code == 302
+    assert client.post("/apply/contact", data={"email": "forged@example.org", "phone": "+45 11 11 11 11",
+                                               "address": "X 1", "postcode": "2200", "municipality": "101"}
+                       ).status_code == 200
+    assert Application.get_by_id(application.id).email == "amal@example.org"
+
+    fresh = app.test_client()
+    sign_in(fresh, inbox, application)
+    assert fresh.get("/status/edit").location.endswith("/apply/check")
+
+
 def test_a_submitted_application_cannot_be_edited_from_status(app, inbox, client):
     application = submitted_application(app)
     sign_in(client, inbox, application)

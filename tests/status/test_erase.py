@@ -72,6 +72,7 @@ def test_after_erasure_the_status_session_and_links_are_gone(app, inbox, erasabl
         status.erase(application, staff)
     assert client.get("/status/application").status_code == 302
     response = client.post("/status/?lang=en", data={"reference": application.reference, "email": "amal@example.org"})
+    response.close()
     assert "Check your email" in response.get_data(as_text=True)
     assert OneTimeToken.select().count() == 0 and Outbox.select().where(Outbox.sent_at.is_null()
                                                                          & (Outbox.recipient != "[erased]")).count() == 0

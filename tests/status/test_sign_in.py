@@ -1,6 +1,8 @@
 """/status sign-in: a one-time link by email, the same answer for everyone, an hour-long session."""
+import logging
 import re
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -82,7 +84,9 @@ def test_wrong_details_get_the_same_answer_and_no_email(app, inbox, client, fiel
     Outbox.delete().execute()
     OneTimeToken.delete().execute()
     data = {"reference": application.reference, "email": application.email, field: value}
-    wrong = client.post("/status/?lang=en", data=data).get_data(as_text=True)
+    response = client.post("/status/?lang=en", data=data)
+    response.close()                             # as a server does once it is sent: the lookup runs then
+    wrong = response.get_data(as_text=True)
     # The pages differ only in the email address echoed back and the per-session CSRF token.
     assert _comparable(wrong, data["email"]) == _comparable(right, application.email)
     assert Outbox.select().count() == 0 and send_mail(app) == 0 and inbox.messages == []
@@ -92,7 +96,7 @@ def test_wrong_details_get_the_same_answer_and_no_email(app, inbox, client, fiel
 def test_the_reference_may_be_typed_loosely(app, inbox, client):
     application = submitted_application(app)
     loose = application.reference.lower().replace("-", " ")
-    client.post("/status/", data={"reference": loose, "email": " AMAL@example.org "})
+    client.post("/status/", data={"reference": loose, "email": " AMAL@example.org "}).close()
     assert OneTimeToken.select().where(OneTimeToken.purpose == "status").count() == 1
 
 
@@ -148,3 +152,46 @@ def test_the_start_page_in_danish_and_english(client):
     assert "Follow your application" in english and 'for="reference"' in english
     danish = client.get("/status/?lang=da")
     assert danish.status_code == 200 and 'lang="da"' in danish.get_data(as_text=True)
+
+
+@contextmanager
+def statements():
+    """The database statements run meanwhile, as peewee logs them (its logger, at DEBUG; SQL text only)."""
+    seen = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            if record.name == "peewee" and isinstance(record.msg, tuple):
+                seen.append(record.msg[0])
+
+    logger, handler = logging.getLogger("peewee"), Collect(logging.DEBUG)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def test_the_answer_does_the_same_database_work_whether_or_not_the_details_match(app, inbox):
+    """Timing: matching details (a link to make and email) must not take longer to answer than wrong ones.
+    The statements run until the response is ready are the same on both paths; the lookup, the link and the
+    email come after the response has been sent (a server closes it then)."""
+    application = submitted_application(app)
+    inbox.messages.clear()
+    responses, runs = {}, {}
+    for kind, email in (("right", application.email), ("wrong", "someone.else@example.org"),
+                        ("right again", application.email)):
+        with statements() as seen:
+            responses[kind] = app.test_client().post("/status/?lang=en", data={"reference": application.reference,
+                                                                               "email": email})
+        runs[kind] = seen
+    assert runs["right"] == runs["wrong"] == runs["right again"]
+    assert Outbox.select().where(Outbox.sent_at.is_null()).count() == 0       # nothing done yet
+    for response in responses.values():
+        response.close()
+    send_mail(app)
+    assert [m["Subject"] for m in inbox.messages] == [f"Your link to your application ({application.reference})"] * 2
+    assert all(m["To"] == application.email for m in inbox.messages)
