@@ -7,7 +7,7 @@ from .. import mail
 from ..clock import now_utc
 from ..db import database
 from ..models import ROLES, LoginAttempt, Municipality, User, UserMunicipality
-from ..passwords import hash_password, verify_password
+from ..passwords import hash_password, verify_password, weakness
 from . import audit, throttle
 from .registration import absolute_url
 from .throttle import Throttled  # noqa: F401  (the views catch users.Throttled)
@@ -17,6 +17,14 @@ class UserError(ValueError):
     """A user could not be created as asked."""
 
 
+PASSWORD_PROBLEMS = {           # for the command line (English, like its other messages)
+    "too_short": "Choose a password of at least 12 characters.",
+    "too_long": "Choose a password of at most 200 characters.",
+    "common": "Choose a less common password: this one is among the passwords tried first when guessing.",
+    "email": "Choose a password that does not contain the email address.",
+    "name": "Choose a password that is not made of the user's name or email address.",
+}
+
 
 def create_user(email, name, role, password=None, municipalities=(), actor=None) -> User:
     """Create a user (and a caseworker's municipalities) in one transaction."""
@@ -25,6 +33,9 @@ def create_user(email, name, role, password=None, municipalities=(), actor=None)
         raise UserError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
     if role == "caseworker" and not municipalities:
         raise UserError("A caseworker needs at least one municipality.")
+    problem = password and weakness(password, email, name)
+    if problem:
+        raise UserError(PASSWORD_PROBLEMS[problem])
     with database.atomic():
         if User.select().where(User.email == email).exists():
             raise UserError(f"A user with the email {email} already exists.")
