@@ -63,7 +63,8 @@ def test_create_user_refuses_bad_input_without_a_traceback(app):
 def test_create_user_says_why_a_password_is_refused(app):
     result = run(app, "create-user", "s@x.dk", "--role", "staff", "--password", "aaaaaaaaaaaa")
     assert result.exit_code == 2 and "Choose a less common password" in result.output
-    result = run(app, "create-user", "s@x.dk", "--role", "staff", "--name", "Sara Jensen", "--password", "Jensen Sara 1984")
+    result = run(app, "create-user", "s@x.dk", "--role", "staff", "--name", "Sara Jensen",
+                 "--password", "Jensen Sara 1984")
     assert result.exit_code == 2 and "not made of the user's name" in result.output
 
 

@@ -9,6 +9,8 @@ import secrets
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..services.throttle import setting
+
 COOKIE = "known_device"
 PATH = "/login"                 # sent only to the sign-in steps
 KEEP = 10                       # accounts remembered per browser (a shared computer), newest first
@@ -24,7 +26,7 @@ def known() -> dict[int, str]:
     if not value:
         return {}
     try:
-        entries = _serializer().loads(value, max_age=current_app.config["KNOWN_DEVICE_LIFETIME"].total_seconds())
+        entries = _serializer().loads(value, max_age=setting("KNOWN_DEVICE_LIFETIME").total_seconds())
         return {int(user_id): str(device) for user_id, device in entries}
     except (BadSignature, TypeError, ValueError):
         return {}
@@ -38,4 +40,4 @@ def remember(response, user) -> None:
     config = current_app.config
     response.set_cookie(COOKIE, _serializer().dumps(kept), path=PATH, httponly=True, samesite="Lax",
                         secure=config["SESSION_COOKIE_SECURE"],
-                        max_age=int(config["KNOWN_DEVICE_LIFETIME"].total_seconds()))
+                        max_age=int(setting("KNOWN_DEVICE_LIFETIME").total_seconds()))

@@ -25,6 +25,12 @@ class Throttled(Exception):
         self.wait = wait
 
 
+def setting(name: str) -> timedelta:
+    """A duration setting: a timedelta, or a number of seconds (as PORTAL_LOGIN_DELAY_FIRST=60 gives)."""
+    value = current_app.config[name]
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
 def delay(failures: int, free: int, first: timedelta, most: timedelta) -> timedelta:
     """How long the attempt after `failures` failures must wait: none for the first `free`, then `first`,
     doubling with each failure, at most `most`."""
@@ -41,7 +47,7 @@ def _locked_row(key: str, now: datetime) -> LoginThrottle:
     # the select after it reads the row as the attempt before this one left it.
     LoginThrottle.update(failures=LoginThrottle.failures).where(LoginThrottle.key == key).execute()
     row = LoginThrottle.get(LoginThrottle.key == key)
-    if row.updated_at < now - current_app.config["LOGIN_THROTTLE_RESET_AFTER"]:
+    if row.updated_at < now - setting("LOGIN_THROTTLE_RESET_AFTER"):
         row.failures, row.blocked_until, row.notified = 0, None, False
     return row
 
@@ -50,7 +56,7 @@ def count_attempt(keys: dict[str, int], now: datetime) -> dict[str, tuple]:
     """Count one attempt against each key (key -> its free failures) before it is checked; raise Throttled,
     counting nothing, if any key must still wait. Returns, per key, its wait before and after this attempt
     (for `succeeded` to take the attempt back)."""
-    config = current_app.config
+    first, most = setting("LOGIN_DELAY_FIRST"), setting("LOGIN_DELAY_MAX")
     with database.atomic():
         rows = {key: _locked_row(key, now) for key in sorted(keys)}     # one order: no deadlock
         waits = [row.blocked_until - now for row in rows.values() if row.blocked_until and row.blocked_until > now]
@@ -60,7 +66,7 @@ def count_attempt(keys: dict[str, int], now: datetime) -> dict[str, tuple]:
         for key, row in rows.items():
             before = row.blocked_until
             row.failures += 1
-            wait = delay(row.failures, keys[key], config["LOGIN_DELAY_FIRST"], config["LOGIN_DELAY_MAX"])
+            wait = delay(row.failures, keys[key], first, most)
             row.blocked_until = now + wait if wait else None
             row.updated_at = now
             row.save()
