@@ -109,7 +109,7 @@ class LoginAttempt(BaseModel):
 class LoginThrottle(BaseModel):
     """Sign-in attempts counted before each check, per key: "account:<email>", "address:<ip>",
     "device:<known device>", "totp:<user id>" or "totp-device:<known device>" (services/throttle.py)."""
-    key = CharField(unique=True)
+    key = TextField(unique=True)                 # text: an email of 254 characters and its prefix
     failures = IntegerField(default=0)           # attempts counted since the last success or quiet day
     blocked_until = DateTimeField(null=True)     # no attempt is counted (or checked) before this
     notified = BooleanField(default=False)       # the account's owner was told of this episode

@@ -1,12 +1,12 @@
 """Sign-in throttling counts each attempt before it is checked, in one row per account, address, known
 device or second-factor account (portal/services/throttle.py): a conditional write that holds across
 workers and instances, where counting the failures after each check let concurrent guesses through."""
-from peewee import BooleanField, CharField, DateTimeField, IntegerField, Model
+from peewee import BooleanField, DateTimeField, IntegerField, Model, TextField
 
 
 def _model(db):
     class LoginThrottle(Model):
-        key = CharField(unique=True)
+        key = TextField(unique=True)
         failures = IntegerField(default=0)
         blocked_until = DateTimeField(null=True)
         notified = BooleanField(default=False)

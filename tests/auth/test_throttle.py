@@ -310,3 +310,10 @@ def test_the_waits_can_be_set_in_seconds_as_environment_variables_give_them(make
     for _ in range(FREE):
         login(client, user.email, WRONG)
     assert "Wait 2 minutes" in text(client.post("/login?lang=en", data={"email": user.email, "password": WRONG}))
+
+
+def test_the_longest_email_the_form_takes_is_counted_like_any_other(client):
+    email = "a" * 242 + "@example.org"                  # 254 characters: the form's limit
+    for _ in range(FREE):
+        assert login(client, email, WRONG).status_code == 200
+    assert login(client, email, WRONG).status_code == 429
