@@ -65,8 +65,6 @@ def init_app(app):
         """Create a user account."""
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if len(password) < 12:
-            raise click.UsageError("Choose a password of at least 12 characters.")
         with database.connection_context():
             try:
                 user = users.create_user(email, name or email.split("@")[0], role, password, municipalities)

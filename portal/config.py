@@ -19,9 +19,14 @@ class Default:
     REMEMBER_COOKIE_DURATION = timedelta(0)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)   # absolute limit of a staff session
     IDLE_TIMEOUT = timedelta(minutes=30)
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    # Sign-in throttling (services/throttle.py): failures that cost nothing, then a growing wait between
+    # attempts (the first, doubling with each failure up to the most); a key quiet this long starts over.
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 5    # also per known device, and for an admin's codes
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 20
+    LOGIN_DELAY_FIRST = timedelta(seconds=1)
+    LOGIN_DELAY_MAX = timedelta(minutes=15)
+    LOGIN_THROTTLE_RESET_AFTER = timedelta(days=1)
+    KNOWN_DEVICE_LIFETIME = timedelta(days=180)   # a browser that signed in to an account before
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     WTF_CSRF_SSL_STRICT = False            # the Origin header is checked instead (portal/security.py)
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -106,6 +106,16 @@ class LoginAttempt(BaseModel):
     at = DateTimeField(default=now_utc, index=True)
 
 
+class LoginThrottle(BaseModel):
+    """Sign-in attempts counted before each check, per key: "account:<email>", "address:<ip>",
+    "device:<known device>", "totp:<user id>" or "totp-device:<known device>" (services/throttle.py)."""
+    key = TextField(unique=True)                 # text: an email of 254 characters and its prefix
+    failures = IntegerField(default=0)           # attempts counted since the last success or quiet day
+    blocked_until = DateTimeField(null=True)     # no attempt is counted (or checked) before this
+    notified = BooleanField(default=False)       # the account's owner was told of this episode
+    updated_at = DateTimeField(default=now_utc, index=True)
+
+
 class Company(BaseModel):
     name = CharField(unique=True)
 
@@ -410,7 +420,7 @@ class Outcome(BaseModel):
         constraints = [Check("kind IN ('job', 'education', 'internship', 'self_employed', 'none')")]
 
 
-ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, Company, Site, SiteCatchment,
+ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, LoginThrottle, Company, Site, SiteCatchment,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, DataVersion, Outbox,
               EmailCount, AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
               Milestone, Outcome]

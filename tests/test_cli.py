@@ -51,10 +51,21 @@ def test_create_user_prompts_for_the_password(app):
 def test_create_user_refuses_bad_input_without_a_traceback(app):
     for args in (["cw@x.dk", "--role", "caseworker", "--password", "a-long-enough-password"],
                  ["cw@x.dk", "--role", "caseworker", "--municipality", "999", "--password", "a-long-enough-password"],
-                 ["s@x.dk", "--role", "staff", "--password", "short"]):
+                 ["s@x.dk", "--role", "staff", "--password", "short"],
+                 ["s@x.dk", "--role", "staff", "--password", "aaaaaaaaaaaa"],
+                 ["s@x.dk", "--role", "staff", "--password", "password1234"],
+                 ["sara.jensen@x.dk", "--role", "staff", "--name", "Sara Jensen", "--password", "Jensen Sara 1984"]):
         result = run(app, "create-user", *args)
         assert result.exit_code == 2 and "Traceback" not in result.output
     assert User.select().count() == 0
+
+
+def test_create_user_says_why_a_password_is_refused(app):
+    result = run(app, "create-user", "s@x.dk", "--role", "staff", "--password", "aaaaaaaaaaaa")
+    assert result.exit_code == 2 and "Choose a less common password" in result.output
+    result = run(app, "create-user", "s@x.dk", "--role", "staff", "--name", "Sara Jensen",
+                 "--password", "Jensen Sara 1984")
+    assert result.exit_code == 2 and "not made of the user's name" in result.output
 
 
 def test_production_hashes_use_argon2id_at_full_cost():

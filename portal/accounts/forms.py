@@ -4,9 +4,10 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from ..forms.common import BaseForm
 from ..i18n import lazy_gettext as _l
+from ..passwords import MAX_LENGTH as PASSWORD_MAX
+from ..passwords import MIN_LENGTH as PASSWORD_MIN
+from ..passwords import weakness
 
-PASSWORD_MIN = 12
-PASSWORD_MAX = 200
 ROLE_CHOICES = [
     ("staff", _l("Staff – works the review queue")),
     ("admin", _l("Admin – manages programmes, rules and users")),
@@ -70,22 +71,30 @@ class SetPasswordForm(BaseForm):
     password = PasswordField(_l("New password"), [DataRequired(_l("Enter a password"))])
     repeat = PasswordField(_l("Repeat the password"), [DataRequired(_l("Enter the password again"))])
 
-    def __init__(self, email: str, *args, **kwargs):
+    def __init__(self, email: str, name: str = "", *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._local_part = (email or "").split("@")[0].lower()
+        self._email, self._name = email or "", name or ""
 
     def validate_password(self, field):
-        if len(field.data) < PASSWORD_MIN:
-            raise ValidationError(_l("Enter a password of at least %(min)s characters", min=PASSWORD_MIN))
-        if len(field.data) > PASSWORD_MAX:
-            raise ValidationError(_l("Enter a password of at most %(max)s characters", max=PASSWORD_MAX))
-        # Very short local parts ("jo@…") would refuse too many good passwords to be worth it.
-        if len(self._local_part) >= 3 and self._local_part in field.data.lower():
-            raise ValidationError(_l("Choose a password that does not contain your email address"))
+        problem = weakness(field.data, self._email, self._name)
+        if problem:
+            raise ValidationError(password_message(problem))
 
     def validate_repeat(self, field):
         if self.password.data and field.data != self.password.data:
             raise ValidationError(_l("Enter the same password twice"))
+
+
+def password_message(problem: str):
+    """What to tell a person whose new password `passwords.weakness` refused."""
+    return {
+        "too_short": _l("Enter a password of at least %(min)s characters", min=PASSWORD_MIN),
+        "too_long": _l("Enter a password of at most %(max)s characters", max=PASSWORD_MAX),
+        "common": _l("Choose a less common password: this one is among the passwords tried first when "
+                     "guessing. A few unrelated words are better"),
+        "email": _l("Choose a password that does not contain your email address"),
+        "name": _l("Choose a password that is not made of your name or email address"),
+    }[problem]
 
 
 class ResetForm(BaseForm):

@@ -7,7 +7,7 @@ from ..access import admin_only, public
 from ..models import User
 from ..security import keeps_input
 from ..services import accounts
-from .forms import ConfirmForm, InviteForm, ResetForm, SetPasswordForm, UserFilterForm
+from .forms import ConfirmForm, InviteForm, ResetForm, SetPasswordForm, UserFilterForm, password_message
 
 bp = Blueprint("accounts", __name__)
 # GET       /admin/users                         the users, 50 to a page, with their actions; ?q= &role= &page=
@@ -141,12 +141,15 @@ def set_password(token):
     if found is None:
         return render_template("accounts/link_expired.html"), 404
     link, user = found
-    form = SetPasswordForm(user.email)
+    form = SetPasswordForm(user.email, user.name)
     if form.validate_on_submit():
         try:
             accounts.set_password(token, form.password.data)
         except accounts.LinkNotValid:
             return render_template("accounts/link_expired.html"), 404
-        flash(_("Your password is saved. Log in with your email address and your new password."), "success")
-        return redirect(url_for("auth.login"))
+        except accounts.WeakPassword as weak:      # the form checks the same rules: only if they disagree
+            form.password.errors = [password_message(weak.problem)]
+        else:
+            flash(_("Your password is saved. Log in with your email address and your new password."), "success")
+            return redirect(url_for("auth.login"))
     return render_template("accounts/set_password.html", form=form, user=user, purpose=link.purpose, token=token)

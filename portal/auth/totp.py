@@ -1,7 +1,8 @@
 """The admins' second factor: a time-based one-time code (TOTP, RFC 6238) after the password.
 
-A code works once (the last used time step is kept), failures are throttled like passwords, and the
-session remembers a passed check only for this user's current session version."""
+A code works once (the last used time step is kept), each attempt is counted before it is checked with the
+same growing delay as passwords (services/throttle.py), and the session remembers a passed check only for
+this user's current session version."""
 from datetime import datetime, timezone
 
 import pyotp
@@ -10,15 +11,13 @@ from flask import current_app, session
 from ..clock import now_utc
 from ..db import database
 from ..models import LoginAttempt, User
-from ..services import audit
+from ..services import audit, throttle
+from ..services.throttle import Throttled  # noqa: F401  (the views catch totp.Throttled)
+from ..services.users import notify_owner
 
 SESSION_FLAG = "second_factor"
 ISSUER = "Mentorbro"
 ROLES_WITH_SECOND_FACTOR = frozenset({"admin"})
-
-
-class Throttled(Exception):
-    """Too many wrong codes for this account."""
 
 
 def required_for(user) -> bool:
@@ -53,17 +52,6 @@ def provisioning_uri(user) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
-def _key(user) -> str:
-    return f"totp:{user.id}"
-
-
-def _recent_failures(user) -> int:
-    window = current_app.config["LOGIN_THROTTLE_WINDOW"]
-    return (LoginAttempt.select()
-            .where((LoginAttempt.email == _key(user)) & (LoginAttempt.at > now_utc() - window)
-                   & ~LoginAttempt.succeeded).count())
-
-
 def _matching_step(secret: str, code: str) -> int | None:
     """The time step (now, or one either side for clock drift) whose code this is."""
     totp = pyotp.TOTP(secret)
@@ -74,10 +62,13 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def verify(user, code: str, address: str) -> bool:
-    """Check a code; True at most once per time step. Raises Throttled after too many failures."""
-    if _recent_failures(user) >= current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        raise Throttled()
+def verify(user, code: str, address: str, device: str | None = None, now=None) -> bool:
+    """Check a code; True at most once per time step. Raises Throttled (with how long to wait) when the
+    attempt comes too early: it is counted before the code is checked, per account (or per known device)."""
+    now = now or now_utc()
+    free = current_app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]
+    key = f"totp-device:{device}" if device else f"totp:{user.id}"
+    counted = throttle.count_attempt({key: free}, now)
     code = "".join((code or "").split())
     step = _matching_step(user.totp_secret, code) if user.totp_secret and code.isdigit() and len(code) == 6 else None
     with database.atomic():
@@ -85,8 +76,12 @@ def verify(user, code: str, address: str) -> bool:
             User.update(totp_last_step=step)
             .where((User.id == user.id) & (User.totp_last_step.is_null() | (User.totp_last_step < step)))
             .execute())
-        LoginAttempt.create(email=_key(user), address=address, succeeded=ok)
+        LoginAttempt.create(email=f"totp:{user.id}", address=address, succeeded=ok, at=now)
         audit.record(user, "user.second_factor" if ok else "user.second_factor_failed", user)
+        if ok:
+            throttle.succeeded(counted, reset=[key])
+        elif not device and throttle.start_of_episode(key, free):
+            notify_owner(user, "code", now)
     if ok:
         user.totp_last_step = step
     return ok

@@ -1,15 +1,17 @@
 """/login and /logout."""
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..access import public
 from ..security import keeps_input
 from ..clock import now_utc
 from ..services import users
-from . import totp
+from . import devices, totp
 from .forms import LoginForm, SecondFactorForm
 
 bp = Blueprint("auth", __name__)
@@ -28,6 +30,23 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc and "\\" not in target else None
 
 
+def wait_message(wait) -> str:
+    """'Too many failed attempts. Wait N seconds/minutes…', rounded up, in the reader's language."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        how_long = ngettext("%(num)d second", "%(num)d seconds", seconds)
+    else:
+        how_long = ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
+    return _("Too many failed attempts. Wait %(how_long)s and try again.", how_long=how_long)
+
+
+def refused(template: str, wait, **context):
+    """A 429 page that says how long to wait (and tells programs in Retry-After)."""
+    response = current_app.make_response((render_template(template, **context), 429))
+    response.headers["Retry-After"] = str(max(1, math.ceil(wait.total_seconds())))
+    return response
+
+
 def home_for(user) -> str:
     """Where a user lands after login: their area if it exists yet, else the start page."""
     path = HOME_BY_ROLE.get(user.role, "/")
@@ -43,10 +62,11 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = users.authenticate(form.email.data, form.password.data, request.remote_addr or "-")
-        except users.Throttled:
-            form.password.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
-            return render_template("auth/login.html", form=form), 429
+            user = users.authenticate(form.email.data, form.password.data, request.remote_addr or "-",
+                                      devices=devices.known())
+        except users.Throttled as throttled:
+            form.password.errors.append(wait_message(throttled.wait))
+            return refused("auth/login.html", throttled.wait, form=form)
         if user is None:
             form.password.errors.append(_("The email or password is not correct."))
         else:
@@ -55,7 +75,9 @@ def login():
             session["started"] = session["seen"] = now_utc().timestamp()
             if totp.required_for(user):
                 return redirect(url_for("auth.second_factor", next=safe_next(form.next.data)))
-            return redirect(safe_next(form.next.data) or home_for(user))
+            response = redirect(safe_next(form.next.data) or home_for(user))
+            devices.remember(response, user)
+            return response
     return render_template("auth/login.html", form=form)
 
 
@@ -73,19 +95,20 @@ def second_factor():
     if enrolling:
         totp.secret_for_enrolment(user)
     form = SecondFactorForm(next=request.args.get("next", ""))
-    status = 200
+    context = dict(form=form, enrolling=enrolling, secret=user.totp_secret if enrolling else None,
+                   uri=totp.provisioning_uri(user) if enrolling else None)
     if form.validate_on_submit():
         try:
-            if totp.verify(user, form.code.data, request.remote_addr or "-"):
+            if totp.verify(user, form.code.data, request.remote_addr or "-", device=devices.known().get(user.id)):
                 totp.mark_passed(user)
-                return redirect(safe_next(form.next.data) or home_for(user))
+                response = redirect(safe_next(form.next.data) or home_for(user))
+                devices.remember(response, user)
+                return response
             form.code.errors.append(_("The code is not correct. Enter the newest code from your app."))
-        except totp.Throttled:
-            form.code.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
-            status = 429
-    return render_template("auth/second_factor.html", form=form, enrolling=enrolling,
-                           secret=user.totp_secret if enrolling else None,
-                           uri=totp.provisioning_uri(user) if enrolling else None), status
+        except totp.Throttled as throttled:
+            form.code.errors.append(wait_message(throttled.wait))
+            return refused("auth/second_factor.html", throttled.wait, **context)
+    return render_template("auth/second_factor.html", **context)
 
 
 @bp.post("/logout")

@@ -8,7 +8,7 @@ from .. import mail
 from ..clock import now_utc
 from ..db import database
 from ..models import ROLES, Municipality, OneTimeToken, User, UserMunicipality
-from ..passwords import hash_password
+from ..passwords import hash_password, weakness
 from . import audit, tokens
 from .registration import absolute_url
 
@@ -30,6 +30,14 @@ class AccountError(Exception):
 class EmailTaken(AccountError):
     def __init__(self):
         super().__init__("email_taken")
+
+
+class WeakPassword(AccountError):
+    """The new password is refused; `problem` is passwords.weakness's reason."""
+
+    def __init__(self, problem: str):
+        super().__init__("weak_password")
+        self.problem = problem
 
 
 class LinkNotValid(AccountError):
@@ -140,6 +148,9 @@ def set_password(plain: str, password: str) -> User:
     if found is None:
         raise LinkNotValid()
     token, user = found
+    problem = weakness(password, user.email, user.name)
+    if problem:
+        raise WeakPassword(problem)
     password_hash = hash_password(password)     # slow: outside the transaction
     with database.atomic():
         if not tokens.use(token):

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from ..db import database
 from ..mail import MAX_ATTEMPTS
-from ..models import Application, EmailCount, LoginAttempt, OneTimeToken, Outbox, Programme
+from ..models import Application, EmailCount, LoginAttempt, LoginThrottle, OneTimeToken, Outbox, Programme
 from . import audit, limits
 from .status import clear_write_ahead_log, delete_personal_data, forget_deleted_search_terms
 
@@ -46,6 +46,11 @@ def _old_login_attempts(now: datetime):
     return LoginAttempt.at < now - LOGIN_ATTEMPT_LIFETIME
 
 
+def _old_login_throttles(now: datetime):
+    """Sign-in counters untouched as long (an account's or address's count starts over long before)."""
+    return LoginThrottle.updated_at < now - LOGIN_ATTEMPT_LIFETIME
+
+
 def _old_emails(now: datetime):
     """Emails sent, or given up on, more than EMAIL_LIFETIME ago; those still being tried stay."""
     before = now - EMAIL_LIFETIME
@@ -58,7 +63,8 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     drafts, closed = _stale(now)
     report = PurgeReport(drafts=len(drafts), closed=len(closed),
                          tokens=OneTimeToken.select().where(OneTimeToken.expires_at < now).count(),
-                         login_attempts=LoginAttempt.select().where(_old_login_attempts(now)).count(),
+                         login_attempts=LoginAttempt.select().where(_old_login_attempts(now)).count()
+                         + LoginThrottle.select().where(_old_login_throttles(now)).count(),
                          emails=Outbox.select().where(_old_emails(now)).count(),
                          email_counts=EmailCount.select().where(limits.old_counts(now)).count())
     if dry_run:
@@ -71,6 +77,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     with database.atomic():
         OneTimeToken.delete().where(OneTimeToken.expires_at < now).execute()
         LoginAttempt.delete().where(_old_login_attempts(now)).execute()
+        LoginThrottle.delete().where(_old_login_throttles(now)).execute()
         Outbox.delete().where(_old_emails(now)).execute()
         EmailCount.delete().where(limits.old_counts(now)).execute()
         # Once for the whole batch (it rewrites the index), and on every run: it also clears what an earlier,

@@ -3,19 +3,27 @@ from datetime import timedelta
 
 from flask import current_app
 
+from .. import mail
 from ..clock import now_utc
 from ..db import database
 from ..models import ROLES, LoginAttempt, Municipality, User, UserMunicipality
-from ..passwords import hash_password, verify_password
-from . import audit
-
-
-class Throttled(Exception):
-    """Too many failed logins for this account or address."""
+from ..passwords import hash_password, verify_password, weakness
+from . import audit, throttle
+from .registration import absolute_url
+from .throttle import Throttled  # noqa: F401  (the views catch users.Throttled)
 
 
 class UserError(ValueError):
     """A user could not be created as asked."""
+
+
+PASSWORD_PROBLEMS = {           # for the command line (English, like its other messages)
+    "too_short": "Choose a password of at least 12 characters.",
+    "too_long": "Choose a password of at most 200 characters.",
+    "common": "Choose a less common password: this one is among the passwords tried first when guessing.",
+    "email": "Choose a password that does not contain the email address.",
+    "name": "Choose a password that is not made of the user's name or email address.",
+}
 
 
 def create_user(email, name, role, password=None, municipalities=(), actor=None) -> User:
@@ -25,6 +33,9 @@ def create_user(email, name, role, password=None, municipalities=(), actor=None)
         raise UserError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
     if role == "caseworker" and not municipalities:
         raise UserError("A caseworker needs at least one municipality.")
+    problem = password and weakness(password, email, name)
+    if problem:
+        raise UserError(PASSWORD_PROBLEMS[problem])
     with database.atomic():
         if User.select().where(User.email == email).exists():
             raise UserError(f"A user with the email {email} already exists.")
@@ -38,27 +49,38 @@ def create_user(email, name, role, password=None, municipalities=(), actor=None)
     return user
 
 
-def _recent_failures(**where) -> int:
-    window = current_app.config["LOGIN_THROTTLE_WINDOW"]
-    query = LoginAttempt.select().where((LoginAttempt.at > now_utc() - window) & ~LoginAttempt.succeeded)
-    for field, value in where.items():
-        query = query.where(getattr(LoginAttempt, field) == value)
-    return query.count()
+def notify_owner(user: User, step: str, now) -> None:
+    """Tell the account's owner, in their language, that sign-in attempts failed repeatedly (no password)."""
+    mail.queue(user.email, "account_sign_in_failures", user.language, name=user.name, step=step, at=now,
+               reset_url=absolute_url("accounts.reset"))
 
 
-def authenticate(email: str, password: str, address: str) -> User | None:
-    """The active user with this email and password, or None; refuses while throttled."""
+def authenticate(email: str, password: str, address: str, devices=None, now=None) -> User | None:
+    """The active user with this email and password, or None. Raises Throttled (with how long to wait)
+    when the attempt comes too early; it is counted before the password is checked.
+
+    `devices`: the known devices of this browser (user id -> device id, from a signed cookie). A known device
+    is counted on its own instead of the account and the address, so guesses by others do not keep the
+    account's owner out."""
     email = (email or "").strip().lower()
+    now = now or now_utc()
     config = current_app.config
-    if (_recent_failures(email=email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(address=address) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise Throttled()
     user = User.get_or_none(User.email == email)
+    device = (devices or {}).get(user.id) if user else None
+    own = f"device:{device}" if device else f"account:{email}"
+    keys = {own: config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]}
+    if not device:
+        keys[f"address:{address}"] = config["LOGIN_FREE_FAILURES_PER_ADDRESS"]
+    counted = throttle.count_attempt(keys, now)       # before the check; raises Throttled
     ok = verify_password(user.password_hash if user else None, password or "") and user.active
     with database.atomic():
-        LoginAttempt.create(email=email, address=address, succeeded=bool(ok))
+        LoginAttempt.create(email=email, address=address, succeeded=bool(ok), at=now)
         if ok:
+            throttle.succeeded(counted, reset=[own], refund=[key for key in keys if key != own])
             audit.record(user, "user.login", user)
+        elif (user and user.active and not device
+              and throttle.start_of_episode(own, config["LOGIN_FREE_FAILURES_PER_ACCOUNT"])):
+            notify_owner(user, "password", now)
     return user if ok else None
 
 

@@ -44,6 +44,16 @@ def test_a_reset_link_sets_a_new_password_and_ends_every_session(app, inbox, log
     assert AuditEvent.get(AuditEvent.action == "user.password_set").details == {"via": "reset"}
 
 
+def test_a_reset_refuses_a_common_password(app, inbox, make_user):
+    staff = make_user("staff")
+    ask(app.test_client(), staff.email)
+    path = emailed_link(app, inbox, staff.email)
+    response = set_password(app.test_client(), path, "aaaaaaaaaaaa")
+    assert response.status_code == 200 and "Choose a less common password" in text(response)
+    assert login(app.test_client(), staff.email, "aaaaaaaaaaaa").status_code == 200
+    assert set_password(app.test_client(), path).status_code == 302          # the link still works
+
+
 def test_a_reset_link_lasts_an_hour_and_works_once(app, inbox, make_user):
     staff = make_user("staff")
     ask(app.test_client(), staff.email)

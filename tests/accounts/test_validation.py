@@ -5,6 +5,9 @@ from portal.models import AuditEvent, OneTimeToken, Outbox, User
 
 from .helpers import emailed_link, errors, invite, set_password, text, user
 
+COMMON = "Choose a less common password: this one is among the passwords tried first when guessing. " \
+         "A few unrelated words are better"
+
 
 def nothing_saved(count=1):
     assert User.select().count() == count          # the admin (and any user made by the test)
@@ -65,6 +68,13 @@ def link(app, inbox, admin):
     ("a long and unrelated passphrase", "a long and unrelated passphrasE", "Enter the same password twice"),
     ("my name is NOUR.HADDAD!", None, "Choose a password that does not contain your email address"),
     ("", "", "Enter a password"),
+    ("aaaaaaaaaaaa", None, COMMON),
+    ("password1234", None, COMMON),                  # among the 10,000 most common
+    ("iloveyou2024!", None, COMMON),                 # a common one with digits and a sign added
+    ("Q1w2e3r4t5y6", None, COMMON),
+    ("qwertyqwerty", None, COMMON),
+    ("123456789012", None, COMMON),
+    ("Haddad, Nour 1990!", None, "Choose a password that is not made of your name or email address"),
 ])
 def test_weak_or_mismatched_passwords_are_refused(app, link, password, repeat, message):
     client = app.test_client()
@@ -74,6 +84,25 @@ def test_weak_or_mismatched_passwords_are_refused(app, link, password, repeat, m
     if password:
         assert password not in text(response)                                # passwords are not echoed
     assert set_password(client, link).status_code == 302                     # the link still works
+
+
+def test_the_common_password_message_is_in_danish_too(app, link):
+    response = app.test_client().post(link + "?lang=da", data={"password": "aaaaaaaaaaaa", "repeat": "aaaaaaaaaaaa"})
+    assert response.status_code == 200
+    assert "Vælg en mindre almindelig adgangskode" in text(response)
+    assert user("nour.haddad@example.org").password_hash is None
+
+
+def test_a_strong_password_with_a_common_word_in_it_is_fine(app, link):
+    assert set_password(app.test_client(), link, "dragon fruit on the balcony").status_code == 302
+
+
+def test_the_service_refuses_a_weak_password_whoever_calls_it(app, link):
+    from portal.services import accounts
+    with app.test_request_context("/"):
+        with pytest.raises(accounts.WeakPassword):
+            accounts.set_password(link.rsplit("/", 1)[1], "aaaaaaaaaaaa")
+    assert user("nour.haddad@example.org").password_hash is None
 
 
 def test_a_made_up_token_gets_the_friendly_page(client):

@@ -1,4 +1,6 @@
 """Signing in and out: generic errors, throttling in the database, session rotation and replay."""
+from datetime import timedelta
+
 import pytest
 
 from portal.models import AuditEvent, LoginAttempt, User
@@ -38,7 +40,8 @@ def test_a_deactivated_user_cannot_log_in(client, make_user):
     assert login(client, user.email).status_code == 200
 
 
-def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_password(client, make_user):
+def test_repeated_failures_make_the_next_attempt_wait_even_with_the_right_password(app, client, make_user):
+    app.config["LOGIN_DELAY_FIRST"] = timedelta(minutes=1)
     user = make_user("staff")
     for _ in range(5):
         login(client, user.email, "wrong")
@@ -49,7 +52,7 @@ def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_pass
 
 
 def test_throttling_by_address_counts_across_accounts(app, client, make_user):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    app.config.update(LOGIN_FREE_FAILURES_PER_ADDRESS=3, LOGIN_DELAY_FIRST=timedelta(minutes=1))
     victim = make_user("staff")
     for n in range(3):
         login(client, f"guess{n}@example.org", "wrong")

@@ -23,7 +23,8 @@ def instances(postgres_database, smtp_server, tmp_path):
     shared = {"PORTAL_DATABASE_URL": postgres_database, "SECRET_KEY": "two-instances-secret",
               "PORTAL_ENV": "development",       # cookies without Secure: the test speaks plain http
               "PORTAL_MAIL_SERVER": "127.0.0.1", "PORTAL_MAIL_PORT": str(smtp_server.port),
-              "PORTAL_LOG_DIR": str(tmp_path)}
+              "PORTAL_LOG_DIR": str(tmp_path),
+              "PORTAL_LOGIN_DELAY_FIRST": "600"}     # seconds: a slow run makes no attempt on time by chance
     pair = [Instance(name, PORTAL_MAIL_SENDER=f"Instance {name} <{name.lower()}@mentorbro.dk>", **shared)
             for name in ("A", "B")]
     try:
