@@ -137,3 +137,32 @@ def test_inline_check_when_a_field_is_left(page, live_server):
     assert "Enter a year between 1920" in page.locator("#birth_year-error").inner_text()
     assert Application.select().count() == 0
     assert_accessible(page)
+
+
+def test_switching_language_and_going_back_keep_what_was_typed(page, live_server, browser, check_as_without_js):
+    # With JavaScript: the language switch in the header sends what was typed along.
+    page.goto(live_server.url + "/apply/about-you?lang=da")
+    page.fill("[name=full_name]", "Amal Hassan")
+    page.fill("[name=birth_year]", "19")
+    page.locator(".language-switcher button[lang=en]").click()
+    page.wait_for_url("**/apply/about-you?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("[name=full_name]")).to_have_value("Amal Hassan")
+    expect(page.locator("[name=birth_year]")).to_have_value("19")
+    assert_accessible(page)
+    # Without JavaScript: the back link does too, and the step shows it again.
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    plain = context.new_page()
+    plain.goto(live_server.url + "/apply/about-you?lang=en")
+    plain.fill("[name=full_name]", "Amal Hassan")
+    plain.fill("[name=birth_year]", "1988")
+    continue_(plain)
+    plain.fill("[name=email]", "amal.hassan.udlaendingelovens@example.org")
+    plain.fill("[name=address]", "Nørrebrogade 1")
+    plain.locator("button.back-link").click()
+    plain.wait_for_url("**/apply/about-you")
+    check_as_without_js(plain)
+    continue_(plain)
+    expect(plain.locator("[name=email]")).to_have_value("amal.hassan.udlaendingelovens@example.org")
+    expect(plain.locator("[name=address]")).to_have_value("Nørrebrogade 1")
+    context.close()
