@@ -55,6 +55,7 @@ def step(step):
         return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
     form = build_form(step, application)
     action = request.form.get("action", "")
+    changed = None                               # an entry added or removed: announced, focus moved
     leaving = request.form.get("go") if request.method == "POST" else None
     if leaving in LEAVING and g.get("csrf_retry"):
         # The form had expired: nothing is kept, the page comes back with what was typed.
@@ -63,7 +64,7 @@ def step(step):
     elif leaving in LEAVING:
         return _keep_and_leave(application, step, completed, leaving, form)
     elif request.method == "POST" and action.startswith(("add", "remove")) and hasattr(form, "entries"):
-        entries_action(form, action)
+        changed = entries_action(form, action, step)
     elif request.method == "POST" and request.args.get("validate"):
         form.validate()                          # inline check by htmx: nothing is saved
     elif form.validate_on_submit():
@@ -74,7 +75,7 @@ def step(step):
             return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
         else:
             return _save_and_continue(application, step, answers_of(step, form), form)
-    return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
+    return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step, changed=changed,
                             **step_context(step, application, form))
 
 

@@ -74,18 +74,31 @@ def typed_input(step, form) -> dict:
             for name in request.form if wanted(name)}
 
 
-def entries_action(form, action):
-    """Add or remove a repeated entry (education, job) without saving or validating."""
+def entries_action(form, action, step="education"):
+    """Add or remove a repeated entry (education, job) without saving or validating.
+
+    Returns what a screen reader is told and where focus goes next (the new entry's first field, or the
+    step's heading after a removal), or None when nothing changed."""
     rows = [entry.data for entry in form.entries]
+    done = None
     if action == "add" and len(rows) < form.entries.max_entries:
         rows.append({})
+        n = len(rows)
+        done = {"announce": _l("Job %(n)s added", n=n) if step == "work" else _l("Education %(n)s added", n=n),
+                "focus": None}
     elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(rows):
-        del rows[int(action[7:])]
+        n = int(action[7:]) + 1
+        del rows[n - 1]
+        done = {"announce": _l("Job %(n)s removed", n=n) if step == "work" else _l("Education %(n)s removed", n=n),
+                "focus": "step-heading"}
     form.entries.entries = []
     form.entries.last_index = -1
     for row in rows or [{}]:
         form.entries.append_entry(row)
     _fill_choices(form, "education")
+    if done and done["focus"] is None:
+        done["focus"] = next(iter(form.entries[-1].form)).id          # the new entry's first field
+    return done
 
 
 def answers_of(step, form) -> dict:
