@@ -188,3 +188,20 @@ def test_adding_and_removing_an_education_moves_focus_and_announces_it(page, liv
     expect(page.locator("#step-heading")).to_be_focused()
     expect(page.locator("#step-announcement")).to_have_text("Education 2 removed")
     assert_accessible(page)
+
+
+def test_the_municipality_live_region_stays_and_only_its_content_changes(page, live_server):
+    page.goto(live_server.url + "/apply/about-you?lang=en")
+    page.fill("[name=full_name]", "Amal Hassan")
+    page.fill("[name=birth_year]", "1988")
+    continue_(page)
+    page.evaluate("document.getElementById('municipality-field').dataset.original = 'yes'")
+    page.fill("[name=postcode]", "8000")
+    page.locator("[name=postcode]").blur()
+    expect(page.locator("[name=municipality]")).to_have_value("751")
+    region = page.locator("#municipality-field")
+    expect(region).to_have_attribute("data-original", "yes")       # the same element: screen readers hear it
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect(region).to_contain_text("Aarhus")
+    assert page.locator("#municipality-field #municipality-field").count() == 0
+    assert_accessible(page)
