@@ -91,6 +91,15 @@ def _blank_entry(data: dict) -> bool:
     return not any(value not in (None, "", [], False) for key, value in data.items() if key != "csrf_token")
 
 
+def _ignore(*fields):
+    """Questions that belong to an answer not given (a "Yes" answered "No"): not checked, and emptied,
+    so what was typed in them neither stops the step nor comes back on the page."""
+    for field in fields:
+        field.data = None
+        field.raw_data = []
+        field.process_errors = []
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -143,6 +152,8 @@ class ResidenceStep(BaseForm):
             raise ValidationError(_l("Enter a year between 1950 and %(latest)s", latest=_this_year()))
 
     def validate(self, extra_validators=None):
+        if self.residence_basis.data != "9":
+            _ignore(self.reunified_with_basis)
         valid = super().validate(extra_validators)
         if self.residence_basis.data == "9" and not self.reunified_with_basis.data:
             self.reunified_with_basis.errors.append(
@@ -231,6 +242,12 @@ class LanguagesStep(BaseForm):
     other_languages = StringField(_l("Other languages you speak (optional)"), [Optional(), Length(max=TEXT_MAX)])
 
     def validate(self, extra_validators=None):
+        if self.danish_test_passed.data != "yes":
+            _ignore(self.danish_test)
+        if self.english_test_passed.data != "yes":
+            _ignore(self.english_test, self.english_test_score)
+        elif self.english_test.data not in SCORED_TESTS:
+            _ignore(self.english_test_score)
         valid = super().validate(extra_validators)
         if self.danish_test_passed.data == "yes" and not self.danish_test.data:
             self.danish_test.errors.append(_l("Choose the Danish test you passed"))

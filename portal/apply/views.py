@@ -1,6 +1,6 @@
 """The applicant's form: one URL per step, saved on the server at each step, then check and submit."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from ..access import public
@@ -10,7 +10,8 @@ from ..models import Application
 from ..services import registration
 from . import steps as flow
 from .forms import SubmitForm
-from .wiring import answers_of, build_form, check_rows, entries_action, indicator, step_context
+from .wiring import (answers_of, build_form, check_rows, entries_action, indicator, step_context,
+                     typed_input)
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 # GET      /apply/                     continue where the applicant left off
@@ -70,8 +71,16 @@ def step(step):
         return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
     form = build_form(step, application)
     action = request.form.get("action", "")
-    if request.method == "POST" and action.startswith(("add", "remove")) and hasattr(form, "entries"):
-        entries_action(form, action)
+    changed = None                               # an entry added or removed: announced, focus moved
+    leaving = request.form.get("go") if request.method == "POST" else None
+    if leaving in LEAVING and g.get("csrf_retry"):
+        # The form had expired: nothing is kept, the page comes back with what was typed.
+        form.form_errors.append(_("The form had expired, so nothing was saved. "
+                                  "Check what you entered and send it again."))
+    elif leaving in LEAVING:
+        return _keep_and_leave(application, step, completed, leaving, form)
+    elif request.method == "POST" and action.startswith(("add", "remove")) and hasattr(form, "entries"):
+        changed = entries_action(form, action, step)
     elif request.method == "POST" and request.args.get("validate"):
         form.validate()                          # inline check by htmx: nothing is saved
     elif form.validate_on_submit():
@@ -82,8 +91,38 @@ def step(step):
             return redirect(url_for("apply.step", step=flow.first_unfinished(completed)))
         else:
             return _save_and_continue(application, step, answers_of(step, form), form)
-    return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
+    return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step, changed=changed,
                             **step_context(step, application, form))
+
+
+# The buttons that leave a step without saving it as an answer: the back link and the language switch
+# (buttons of the step's form, so what was typed goes with them, with or without JavaScript).
+LEAVING = ("back", "language")
+
+
+def _keep_and_leave(application, step, completed, leaving, form):
+    """Keep what was typed on the step as it is (not validated, not an answer yet), then go back, or
+    show the step again in the language chosen (?lang= in the URL posted to)."""
+    context = step_context(step, application, form)
+    target = context["back_url"] if leaving == "back" else url_for("apply.step", step=step, **request.args)
+    typed = typed_input(step, form)
+    # A new applicant who typed nothing (the language question answers itself) gets no draft.
+    nothing_typed = not any(value for name, values in typed.items() if name != "language" for value in values)
+    if not flow.may_open(step, completed) or (application is None and nothing_typed):
+        return redirect(target)
+    try:
+        if application is None:
+            application = registration.new_draft(typed.get("language", [""])[0] or str(get_locale() or "da"))
+            session[SESSION_KEY] = application.public_id
+        registration.keep_unsaved(application, step, typed)
+    except registration.NotEditable:
+        pass                                     # sent in another tab meanwhile: nothing here to keep
+    except registration.StorageFull:
+        form.form_errors.append(_("The service is busy right now") + ". "
+                                + _("Nothing you entered has been lost. Try again in a few minutes."))
+        return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
+                                **context), 503
+    return redirect(target)
 
 
 def _save_and_continue(application, step, answers, form):

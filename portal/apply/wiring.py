@@ -1,11 +1,15 @@
 """Builds the step forms (with their choices), turns them into stored answers, and back into a summary."""
+import re
+
 from flask import request, session, url_for
 from flask_babel import get_locale
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
 
 from .. import places
 from ..i18n import lazy_gettext as _l
 from ..models import Municipality
+from ..services.registration import unsaved_input
 from . import forms as f
 from . import steps as flow
 
@@ -28,6 +32,9 @@ def build_form(step, application, formdata=_UNSET):
     saved = dict((application.answers or {}).get(step) or {}) if application else {}
     if step == "about-you" and not saved:
         saved["language"] = str(get_locale() or "da")
+    typed = unsaved_input(application, step) if formdata is _UNSET and request.method == "GET" else None
+    if typed:                              # typed before the person went back or changed language
+        formdata = MultiDict([(name, value) for name, values in typed.items() for value in values])
     kwargs = {} if formdata is _UNSET else {"formdata": formdata}
     form = FORMS[step](data=saved, **kwargs)
     _fill_choices(form, step)
@@ -49,18 +56,49 @@ def _fill_choices(form, step):
             entry.form.country.choices = countries
 
 
-def entries_action(form, action):
-    """Add or remove a repeated entry (education, job) without saving or validating."""
+TYPED_MAX = 4000                 # characters kept of one typed value (no field takes more than 2000)
+_ENTRY_NAME = re.compile(r"entries-(\d{1,2})-(\w+)")
+
+
+def typed_input(step, form) -> dict:
+    """What was posted to a step's form, as typed (field name -> values): the form's own fields only,
+    each value cut at TYPED_MAX characters."""
+    own = {field.name for field in form if field.type not in ("CSRFTokenField", "FieldList")}
+    entries = getattr(form, "entries", None)
+    entry_fields = {sub.short_name for sub in entries[0].form} if entries is not None and len(entries) else set()
+
+    def wanted(name):
+        match = _ENTRY_NAME.fullmatch(name)
+        return name in own or bool(match and match[2] in entry_fields and int(match[1]) < entries.max_entries)
+    return {name: [value[:TYPED_MAX] for value in request.form.getlist(name)][:20]
+            for name in request.form if wanted(name)}
+
+
+def entries_action(form, action, step="education"):
+    """Add or remove a repeated entry (education, job) without saving or validating.
+
+    Returns what a screen reader is told and where focus goes next (the new entry's first field, or the
+    step's heading after a removal), or None when nothing changed."""
     rows = [entry.data for entry in form.entries]
+    done = None
     if action == "add" and len(rows) < form.entries.max_entries:
         rows.append({})
+        n = len(rows)
+        done = {"announce": _l("Job %(n)s added", n=n) if step == "work" else _l("Education %(n)s added", n=n),
+                "focus": None}
     elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(rows):
-        del rows[int(action[7:])]
+        n = int(action[7:]) + 1
+        del rows[n - 1]
+        done = {"announce": _l("Job %(n)s removed", n=n) if step == "work" else _l("Education %(n)s removed", n=n),
+                "focus": "step-heading"}
     form.entries.entries = []
     form.entries.last_index = -1
     for row in rows or [{}]:
         form.entries.append_entry(row)
     _fill_choices(form, "education")
+    if done and done["focus"] is None:
+        done["focus"] = next(iter(form.entries[-1].form)).id          # the new entry's first field
+    return done
 
 
 def answers_of(step, form) -> dict:
@@ -103,6 +141,7 @@ def step_context(step, application, form):
             url_for("apply.step", step=previous) if previous else url_for("public.index")),
         "action_url": url_for("apply.step", step=step, **({"return": "check"} if returning else {})),
         "resume_link": session.pop("resume_link", None) if request.method == "GET" else None,
+        "leave_form": "step-form",         # the back link and the language switch post it (typed input kept)
     }
     if step == "contact":
         codes = places.municipalities_for(form.postcode.data)

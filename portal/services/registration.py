@@ -69,6 +69,8 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
     the statement itself: two saves at once (two tabs, two devices) keep each other's steps. The object
     returned holds what this save knew of the row, with the step in it."""
     answers = {**(application.answers or {}), step: data}
+    if step in (answers.get(UNSAVED) or {}):
+        answers[UNSAVED] = {s: typed for s, typed in answers[UNSAVED].items() if s != step}
     completed = [s for s in STEPS if s in set(application.completed_steps or ()) | {step}]
     columns = _columns_from(step, data)
     if step == "consent":
@@ -89,16 +91,18 @@ def save_step(application: Application, step: str, data: dict, channel: str = "s
                           "updated_at": updated_at, **columns, "version": application.version + 1})
 
 
-# The step's answers are merged into the row's JSON by the database, and the completed steps are the
-# row's and this one in the form's order: (answers, completed steps). SQLite: its JSON functions;
-# PostgreSQL: jsonb (the columns are JSON text on both). `?` is where a value goes (the step's name; its
-# answers as JSON; every step).
+# The step's answers are merged into the row's JSON by the database (and the step's unsaved input, now
+# saved, dropped), and the completed steps are the row's and this one in the form's order: (answers,
+# completed steps). SQLite: its JSON functions; PostgreSQL: jsonb (the columns are JSON text on both).
+# `?` is where a value goes (the step's name; its answers as JSON; the step's name; every step).
 _MERGE_SQLITE = (
-    "json_set(COALESCE(\"answers\", '{}'), '$.' || json_quote(?), json(?))",
+    "json_remove(json_set(COALESCE(\"answers\", '{}'), '$.' || json_quote(?), json(?)), "
+    "'$.unsaved.' || json_quote(?))",
     "(SELECT json_group_array(s.value) FROM json_each(?) AS s WHERE s.value = ? OR s.value IN "
     "(SELECT c.value FROM json_each(COALESCE(\"application\".\"completed_steps\", '[]')) AS c))")
 _MERGE_POSTGRES = (
-    "(COALESCE(\"answers\", '{}')::jsonb || jsonb_build_object(?::text, ?::jsonb))::text",
+    "((COALESCE(\"answers\", '{}')::jsonb || jsonb_build_object(?::text, ?::jsonb)) "
+    "#- ARRAY['unsaved', ?::text])::text",
     "(SELECT COALESCE(jsonb_agg(s.value ORDER BY s.n), '[]'::jsonb)::text "
     "FROM jsonb_array_elements_text(?::jsonb) WITH ORDINALITY AS s(value, n) WHERE s.value = ?::text "
     "OR s.value IN (SELECT jsonb_array_elements_text(COALESCE(\"application\".\"completed_steps\", "
@@ -113,12 +117,48 @@ def _save_statement(step_columns: tuple):
     def build(application_id, step, data, updated_at, *values):
         answers_sql, completed_sql = for_backend(database.obj, _MERGE_SQLITE, _MERGE_POSTGRES, "a form step's save")
         every_step = Value(json.dumps(STEPS), converter=False)
-        return (Application.update(answers=_with_values(answers_sql, step, data),
+        return (Application.update(answers=_with_values(answers_sql, step, data, step),
                                    completed_steps=_with_values(completed_sql, every_step, step),
                                    updated_at=updated_at, version=Application.version + 1,
                                    **dict(zip(step_columns, values)))
                 .where((Application.id == application_id) & Application.status.in_(EDITABLE)))
     return prepared(build, arity=4 + len(step_columns))
+
+
+# What was typed on a step and not saved (the person changed language or went back): kept as it was
+# typed, under answers["unsaved"][step], until the step is saved or the application sent.
+UNSAVED = "unsaved"
+_KEEP_SQLITE = ("json_set(COALESCE(\"answers\", '{}'), '$.unsaved', json_set(COALESCE(json_extract("
+                "\"answers\", '$.unsaved'), '{}'), '$.' || json_quote(?), json(?)))")
+_KEEP_POSTGRES = ("(COALESCE(\"answers\", '{}')::jsonb || jsonb_build_object('unsaved', COALESCE("
+                  "\"answers\"::jsonb -> 'unsaved', '{}'::jsonb) || jsonb_build_object(?::text, ?::jsonb)))::text")
+_DROP_UNSAVED_SQLITE = "json_remove(COALESCE(\"answers\", '{}'), '$.unsaved')"
+_DROP_UNSAVED_POSTGRES = "(COALESCE(\"answers\", '{}')::jsonb - 'unsaved')::text"
+
+
+def keep_unsaved(application: Application, step: str, typed: dict) -> None:
+    """Keep what was typed on a step without validating it, so the step shows it again; the step's saved
+    answers and its place among the completed steps stay as they were. Refused once the application is
+    no longer editable."""
+    sql = for_backend(database.obj, _KEEP_SQLITE, _KEEP_POSTGRES, "keeping a step's unsaved input")
+    try:
+        kept = (Application.update(answers=_with_values(sql, step, json.dumps(typed, ensure_ascii=False)),
+                                   updated_at=now_utc())
+                .where((Application.id == application.id) & Application.status.in_(EDITABLE))
+                .execute())
+    except OperationalError as error:
+        if _is_full(error):
+            raise StorageFull(application.public_id) from error
+        raise
+    if not kept:
+        raise NotEditable(application.public_id)
+
+
+def unsaved_input(application: Application | None, step: str) -> dict | None:
+    """What was typed on a step and kept unsaved (field name -> the values posted), if anything."""
+    if application is None:
+        return None
+    return ((application.answers or {}).get(UNSAVED) or {}).get(step) or None
 
 
 def _with_values(sql: str, *values) -> NodeList:
@@ -214,6 +254,8 @@ def submit(application: Application, actor=None) -> Application:
         try:
             with database.atomic():
                 changed = (Application.update(
+                    answers=SQL(for_backend(database.obj, _DROP_UNSAVED_SQLITE, _DROP_UNSAVED_POSTGRES,
+                                            "dropping unsaved input")),
                     status="submitted", reference=reference, submitted_at=now_utc(), updated_at=now_utc(),
                     programme=programme, verdict=str(assessment.verdict), eligibility=assessment.as_dict(),
                     ruleset_version=assessment.ruleset_version, version=Application.version + 1)

@@ -72,6 +72,20 @@
     start();
   }
 
+  // After htmx adds or removes an entry (an education, a job), the new form says where focus goes
+  // (data-focus: the new entry's first field, or the heading) and what to announce (data-announce) in
+  // the live region that stays in the page.
+  document.addEventListener('htmx:afterSettle', function () {
+    each(document, '[data-announce]', function (el) {
+      var region = document.getElementById(el.getAttribute('data-live') || 'step-announcement');
+      var target = document.getElementById(el.getAttribute('data-focus') || '');
+      if (region) region.textContent = el.getAttribute('data-announce');
+      if (target) target.focus();
+      el.removeAttribute('data-announce');
+      el.removeAttribute('data-focus');
+    });
+  });
+
   // htmx fires htmx:load for every element it adds (and once for <body> on start-up).
   document.addEventListener('htmx:load', function (event) {
     var el = event.detail && event.detail.elt;

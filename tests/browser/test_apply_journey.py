@@ -137,3 +137,71 @@ def test_inline_check_when_a_field_is_left(page, live_server):
     assert "Enter a year between 1920" in page.locator("#birth_year-error").inner_text()
     assert Application.select().count() == 0
     assert_accessible(page)
+
+
+def test_switching_language_and_going_back_keep_what_was_typed(page, live_server, browser, check_as_without_js):
+    # With JavaScript: the language switch in the header sends what was typed along.
+    page.goto(live_server.url + "/apply/about-you?lang=da")
+    page.fill("[name=full_name]", "Amal Hassan")
+    page.fill("[name=birth_year]", "19")
+    page.locator(".language-switcher button[lang=en]").click()
+    page.wait_for_url("**/apply/about-you?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("[name=full_name]")).to_have_value("Amal Hassan")
+    expect(page.locator("[name=birth_year]")).to_have_value("19")
+    assert_accessible(page)
+    # Without JavaScript: the back link does too, and the step shows it again.
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    plain = context.new_page()
+    plain.goto(live_server.url + "/apply/about-you?lang=en")
+    plain.fill("[name=full_name]", "Amal Hassan")
+    plain.fill("[name=birth_year]", "1988")
+    continue_(plain)
+    plain.fill("[name=email]", "amal.hassan.udlaendingelovens@example.org")
+    plain.fill("[name=address]", "Nørrebrogade 1")
+    plain.locator("button.back-link").click()
+    plain.wait_for_url("**/apply/about-you")
+    check_as_without_js(plain)
+    continue_(plain)
+    expect(plain.locator("[name=email]")).to_have_value("amal.hassan.udlaendingelovens@example.org")
+    expect(plain.locator("[name=address]")).to_have_value("Nørrebrogade 1")
+    context.close()
+
+
+def test_adding_and_removing_an_education_moves_focus_and_announces_it(page, live_server):
+    page.goto(live_server.url + "/apply/about-you?lang=en")
+    page.fill("[name=full_name]", "Amal Hassan")
+    page.fill("[name=birth_year]", "1988")
+    continue_(page)
+    page.fill("[name=address]", "Nørrebrogade 1")
+    page.fill("[name=postcode]", "8000")
+    page.fill("[name=email]", "amal@example.org")
+    continue_(page)
+    page.select_option("[name=country_of_origin]", "SY")
+    page.fill("[name=arrival_year]", "2016")
+    choose(page, "residence_basis", "7-1")
+    continue_(page)
+    page.locator("button[value=add]").click()
+    expect(page.locator("#entries-1-level")).to_be_focused()
+    expect(page.locator("#step-announcement")).to_have_text("Education 2 added")
+    page.locator("button[value=remove-1]").click()
+    expect(page.locator("#step-heading")).to_be_focused()
+    expect(page.locator("#step-announcement")).to_have_text("Education 2 removed")
+    assert_accessible(page)
+
+
+def test_the_municipality_live_region_stays_and_only_its_content_changes(page, live_server):
+    page.goto(live_server.url + "/apply/about-you?lang=en")
+    page.fill("[name=full_name]", "Amal Hassan")
+    page.fill("[name=birth_year]", "1988")
+    continue_(page)
+    page.evaluate("document.getElementById('municipality-field').dataset.original = 'yes'")
+    page.fill("[name=postcode]", "8000")
+    page.locator("[name=postcode]").blur()
+    expect(page.locator("[name=municipality]")).to_have_value("751")
+    region = page.locator("#municipality-field")
+    expect(region).to_have_attribute("data-original", "yes")       # the same element: screen readers hear it
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect(region).to_contain_text("Aarhus")
+    assert page.locator("#municipality-field #municipality-field").count() == 0
+    assert_accessible(page)
