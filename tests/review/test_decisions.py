@@ -232,6 +232,34 @@ def test_a_post_without_csrf_token_is_refused_and_keeps_the_typed_text(make_app,
     assert reload(application).status == "in_review"
 
 
+def test_the_note_form_carries_its_own_csrf_token_on_the_page_and_after_an_htmx_note(make_app, make_user):
+    """With CSRF on: a note is added with the token in the note form itself, and the form htmx puts back
+    after a note carries one too, so a second note goes through."""
+    from tests.conftest import login
+    app = make_app(WTF_CSRF_ENABLED=True)
+    user = make_user("staff")
+    client = app.test_client()
+    page = client.get("/login")
+    token = BeautifulSoup(page.get_data(as_text=True), "html.parser").select_one("input[name=csrf_token]")["value"]
+    assert client.post("/login", data={"email": user.email, "password": "correct horse battery staple",
+                                       "csrf_token": token}).status_code == 302
+    application = make_application()
+
+    def note_form(html):
+        form = BeautifulSoup(html, "html.parser").select_one("#notes form")
+        assert form.select_one("label[for=body]") and form.select_one("textarea#body")
+        return form.select_one("input[name=csrf_token]")["value"]
+
+    token = note_form(client.get(f"/review/{application.reference}?lang=en").get_data(as_text=True))
+    fragment = client.post(f"/review/{application.reference}/notes?lang=en", headers={"HX-Request": "true"},
+                           data={"body": "First note", "csrf_token": token})
+    assert fragment.status_code == 200 and "First note" in fragment.get_data(as_text=True)
+    token = note_form(fragment.get_data(as_text=True))
+    second = client.post(f"/review/{application.reference}/notes", data={"body": "Second note", "csrf_token": token})
+    assert second.status_code == 302
+    assert Note.select().where(Note.application == application.id).count() == 2
+
+
 def test_unknown_action_reference_or_draft_is_404(staff):
     application = make_application()
     draft = Application.create(status="draft", reference=None)
