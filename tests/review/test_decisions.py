@@ -235,7 +235,6 @@ def test_a_post_without_csrf_token_is_refused_and_keeps_the_typed_text(make_app,
 def test_the_note_form_carries_its_own_csrf_token_on_the_page_and_after_an_htmx_note(make_app, make_user):
     """With CSRF on: a note is added with the token in the note form itself, and the form htmx puts back
     after a note carries one too, so a second note goes through."""
-    from tests.conftest import login
     app = make_app(WTF_CSRF_ENABLED=True)
     user = make_user("staff")
     client = app.test_client()
