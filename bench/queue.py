@@ -6,9 +6,8 @@
 requests go through the whole app in-process (routing, login, access check, queries, templates),
 as a signed-in staff member, so the times are the server's share of a page view, without network.
 
-Each view is asked for again and again, so by default the times are those of a view the process has
-rendered before, while nothing in the queue changed (portal/cache.py). For what a first view costs
-(the queries and templates), turn the cache off: PORTAL_CACHE_SIZE=0.
+Each view is asked for again and again; the portal keeps no rendered page, so every request runs the
+queries and renders the templates (the database's own caches and the query plans are warm).
 """
 import argparse
 import os
@@ -135,7 +134,7 @@ def main():
             query, headers = "", {"HX-Request": "true"}
         url = f"/review/?{query}"
         for _ in range(2):
-            timed(client, url, headers)                       # warm caches and the plan
+            timed(client, url, headers)                       # warm the database's caches and the plan
         runs = [timed(client, url, headers) for _ in range(args.repeat)]
         samples, cpu = [wall for wall, _ in runs], [c for _, c in runs]
         medians.append(statistics.median(samples))

@@ -6,18 +6,16 @@ from peewee import AutoField, PostgresqlDatabase, sort_models
 from playhouse.migrations import Runner
 
 from .db import database, make_database
-from .models import ALL_MODELS, SQLITE_ONLY_TABLES, DataVersion, Municipality
+from .models import ALL_MODELS, SQLITE_ONLY_TABLES, Municipality
 
 MIGRATION_TABLE = "schema_migration"
 # Filled by the migrations themselves (reference data): replaced by the source's rows, not a reason to refuse.
-REFERENCE_MODELS = (Municipality, DataVersion)
+REFERENCE_MODELS = (Municipality,)
 
 
 def copy_order() -> list:
-    """The tables in the order they are copied: each after the ones it refers to, and the data versions
-    last. Triggers move those versions on as the rows they follow are copied (migrations 0006, 0008,
-    0011); the source's own versions are written over them at the end."""
-    return [model for model in sort_models(ALL_MODELS) if model is not DataVersion] + [DataVersion]
+    """The tables in the order they are copied: each after the ones it refers to."""
+    return sort_models(ALL_MODELS)
 
 
 class CopyRefused(Exception):

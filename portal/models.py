@@ -2,7 +2,7 @@
 import json
 import secrets
 
-from peewee import (BigIntegerField, BooleanField, CharField, Check, DateField, DateTimeField,
+from peewee import (BooleanField, CharField, Check, DateField, DateTimeField,
                     ForeignKeyField, IntegerField, TextField)
 
 from .clock import now_utc
@@ -245,14 +245,6 @@ class OneTimeToken(BaseModel):
     created_at = DateTimeField(default=now_utc)
 
 
-class DataVersion(BaseModel):
-    """A counter per data set, moved on by database triggers at every write to that data (migration 0006),
-    whoever writes: any app instance, the CLI, a script. What a process computed from the data at one
-    version may be reused while the counter stands still (portal/cache.py)."""
-    name = CharField(primary_key=True)
-    version = BigIntegerField(default=0)
-
-
 class Outbox(BaseModel):
     """An email waiting to be sent; written in the transaction of the change that caused it."""
     recipient = CharField()
@@ -421,7 +413,7 @@ class Outcome(BaseModel):
 
 
 ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, LoginThrottle, Company, Site, SiteCatchment,
-              Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, DataVersion, Outbox,
+              Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
               EmailCount, AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
               Milestone, Outcome]
 
@@ -441,18 +433,8 @@ SQLITE_ONLY_TRIGGERS = {"application_search_insert", "application_search_update"
 # The triggers the migrations leave on each kind of database, as (table, trigger): part of the schema, which
 # tests/test_db.py compares with the migrated database (and the audit log's append-only ones, migrations
 # 0003 and 0014, with their SQL). A trigger added by a migration is listed here too.
-_REVIEW_QUEUE_SQLITE = {("application", "review_queue_insert"), ("application", "review_queue_update"),
-                        ("application", "review_queue_delete"), ("user", "review_queue_user_name"),
-                        ("audit_event", "review_queue_audit"),
-                        *{(table, f"review_queue_{table}_{event}") for table in ("programme", "note", "referral")
-                          for event in ("insert", "update", "delete")}}
 TRIGGERS = {
     "sqlite": {("audit_event", "audit_event_no_update"), ("audit_event", "audit_event_no_delete"),
-               *_REVIEW_QUEUE_SQLITE, *{("application", name) for name in SQLITE_ONLY_TRIGGERS}},
-    "postgresql": {("audit_event", "audit_event_append_only"), ("audit_event", "audit_event_no_truncate"),
-                   ("application", "review_queue_insert"), ("application", "review_queue_update"),
-                   ("application", "review_queue_delete"), ("application", "review_queue_truncate"),
-                   ("user", "review_queue_user_name"), ("programme", "review_queue_programmes"),
-                   ("audit_event", "review_queue_audit"), ("note", "review_queue_notes"),
-                   ("referral", "review_queue_referrals")},
+               *{("application", name) for name in SQLITE_ONLY_TRIGGERS}},
+    "postgresql": {("audit_event", "audit_event_append_only"), ("audit_event", "audit_event_no_truncate")},
 }

@@ -1,10 +1,7 @@
 """Pages anyone may read: the start page, privacy, and the health check."""
-from flask import Blueprint, current_app, jsonify, render_template, request
-from flask_babel import get_locale
-from flask_login import current_user
+from flask import Blueprint, jsonify, render_template
 
 from ..access import public
-from ..cache import cache_for
 from ..db import database
 
 bp = Blueprint("public", __name__)
@@ -17,14 +14,14 @@ bp = Blueprint("public", __name__)
 @public
 def index():
     """The start page: the programme in plain words, the criteria, and 'Start application'."""
-    return _same_for_everyone("public/index.html")
+    return render_template("public/index.html")
 
 
 @bp.get("/privacy")
 @public
 def privacy():
     """What data the portal keeps, why, and for how long."""
-    return _same_for_everyone("public/privacy.html")
+    return render_template("public/privacy.html")
 
 
 @bp.get("/healthz")
@@ -37,12 +34,3 @@ def healthz():
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
 
-
-def _same_for_everyone(template):
-    """A page made from its template alone is rendered once per language and address, for visitors
-    without a session (the first visit, most visits): nothing on it is theirs. Anyone signed in, or
-    with a session (a message waiting to be shown, a draft), gets it rendered for them."""
-    if current_user.is_authenticated or current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
-        return render_template(template)
-    return cache_for(None).get((template, str(get_locale()), request.query_string),
-                               lambda: render_template(template))

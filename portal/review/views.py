@@ -1,13 +1,10 @@
 """/review/: the staff review queue, one application's file, decisions, notes and the CSV export."""
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from ..access import staff_only
 from ..apply.wiring import check_rows
-from ..cache import READ, cache_for
 from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx
@@ -36,10 +33,13 @@ EXPORT_HEADERS = (_l("Reference"), _l("Name"), _l("Email"), _l("Phone"), _l("Mun
 @staff_only
 def queue():
     """The queue; htmx asks for the results region only, and the URL keeps the filters."""
+    form, filters = _filters()
+    result = reviews.queue(filters, current_user, page=request.args.get("page", 1, type=int) or 1)
     # htmx lost its snapshot of the page (history restore): it needs the whole page.
     whole_page = not is_htmx() or request.headers.get("HX-History-Restore-Request") == "true"
-    content = _queue_content(whole_page)
-    response = make_response(render_template("review/queue.html", content=content) if whole_page else content)
+    response = make_response(render_template(
+        "review/queue.html" if whole_page else "review/_queue_results.html",
+        form=form, result=result, filters=filters, oob=not whole_page, **_queue_links(filters)))
     response.vary.add("HX-Request")
     return response
 
@@ -94,9 +94,8 @@ def add_note(reference):
             return redirect(url_for("review.application", reference=reference, _anchor="notes"))
         form = None                                   # added: the blank form again
     if is_htmx():
-        details = _application_details(found)
-        return render_template("review/_notes.html", application=found, notes=details["notes"],
-                               blank_note_fields=details["note_fields"], note_form=form)
+        return render_template("review/_notes.html", application=found, notes=reviews.notes_of(found),
+                               note_form=form or NoteForm(formdata=None))
     return _application_page(reviews.open_application(reference, current_user), form)
 
 
@@ -131,29 +130,6 @@ def _filters():
     return form, form.filters()
 
 
-def _queue_content(whole_page):
-    """The filters and results (or, for htmx, the results alone), rendered once per version of the queue's
-    data, language and query string, then reused: staff paging back and forth, several staff on the same
-    view, or a view opened again before anything changed cost one query. Any write to a submitted
-    application, a reviewer's name or a programme moves the version on (migrations 0006, 0008), and the
-    next view renders afresh. The page's layout (who is signed in, the sign-out form) is not cached."""
-    mine = current_user.id if "assigned" in request.args else None       # "assigned to me" is per person
-    key = (str(get_locale()), request.query_string, whole_page, mine)
-
-    def render():
-        form, filters = _filters()
-        result = reviews.queue(filters, current_user, page=request.args.get("page", 1, type=int) or 1)
-        # Markup: the output of our own autoescaped templates, put into the page as it is.
-        html = Markup(render_template("review/_queue_results.html", result=result, filters=filters,  # nosec B704
-                                      oob=not whole_page, **_queue_links(filters)))
-        if whole_page:
-            html = Markup(render_template("review/_queue_page.html", form=form, results=html,  # nosec B704
-                                          clear_url=url_for("review.queue")))
-        return html
-
-    return cache_for(reviews.QUEUE_DATA).get(key, render)
-
-
 def _queue_links(filters):
     args = filters.as_args()
     return {
@@ -185,42 +161,14 @@ def _assessment(application):
 
 
 def _application_page(application, note_form=None):
-    """The page; `note_form` only when it holds a typed note (and its errors), else the blank one kept."""
-    details = _application_details(application)
+    """The page; `note_form` holds a typed note (and its errors) when the note was refused, else is blank."""
     return render_template(
-        "review/application.html", application=application, details=details, notes=details["notes"],
-        blank_note_fields=details["note_fields"], note_form=note_form,
+        "review/application.html", application=application, assessment=_assessment(application),
+        duplicates=reviews.possible_duplicates(application), referral=reviews.referral_of(application),
+        municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW),
+        sections=check_rows(application, links=False), notes=reviews.notes_of(application),
+        history=reviews.history(application), note_form=note_form or NoteForm(formdata=None),
         actions=reviews.available_actions(application, current_user))
-
-
-def _application_details(application):
-    """Every part of an application's page but the actions and the CSRF token (each person's own):
-    summary, eligibility check, possible duplicates, referral, answers, notes, history and the blank
-    note form. They come from submitted applications, users' names and emails, programmes, notes,
-    referrals and the audit rows that are not views, so they are rendered once per version of that data
-    and language, as the queue is (`_queue_content`; migrations 0006, 0008, 0011). Each opening still
-    writes its audit row."""
-    def render():
-        current = reviews.find(application.reference) or application   # read after the version: not older
-        parts = {
-            "summary": ("review/_application_summary.html", {}),
-            "checks": ("review/_application_checks.html", {
-                "assessment": _assessment(current), "duplicates": reviews.possible_duplicates(current)}),
-            "referral": ("review/_application_referral.html", {
-                "referral": reviews.referral_of(current), "municipality_name": _municipality_names(),
-                "consent_labels": dict(CONSENT_HOW)}),
-            "answers": ("review/_application_answers.html", {"sections": check_rows(current, links=False)}),
-            "notes": ("review/_notes_list.html", {"notes": reviews.notes_of(current)}),
-            "history": ("review/_application_history.html", {"history": reviews.history(current)}),
-            "note_fields": ("review/_note_fields.html", {"note_form": NoteForm(formdata=None, meta={"csrf": False})}),
-        }
-        # Markup: the output of our own autoescaped templates, put into the page as it is.
-        return {name: Markup(render_template(template, application=current, **context))  # nosec B704
-                for name, (template, context) in parts.items()}
-
-    return cache_for(reviews.QUEUE_DATA, "application").get(
-        (str(get_locale()), application.id), render,
-        getattr(application, "queue_version", READ))   # read with the application, when it was opened
 
 
 def _decision_form(action, application):

@@ -15,12 +15,11 @@ from peewee import JOIN, OP, SQL, Expression, SqliteDatabase, fn
 from .. import mail
 from ..clock import now_utc
 from ..db import database, prepared
-from ..models import Application, AuditEvent, DataVersion, Municipality, Note, Programme, Referral, User
+from ..models import Application, AuditEvent, Municipality, Note, Programme, Referral, User
 from . import audit, tokens
 from .registration import absolute_url
 
 PAGE_SIZE = 50
-QUEUE_DATA = "review_queue"          # the data_version row the queue's cache follows (migration 0006)
 QUEUE_STATUSES = ("submitted", "in_review", "needs_info", "approved", "rejected", "withdrawn",
                   "matched", "active", "completed")
 VERDICTS = ("likely_eligible", "needs_review", "likely_not_eligible")
@@ -323,24 +322,9 @@ def find(reference: str) -> Application | None:
     return found if found is not None and found.submitted_at is not None else None
 
 
-# An opening reads only what its audit row, the page's title and each person's actions need, and the
-# queue data's version, in the same statement; the page's other parts are rendered from the whole row
-# (review.views._application_details), once per version.
-_opened = prepared(lambda reference: (
-    Application.select(Application.id, Application.public_id, Application.reference, Application.full_name,
-                       Application.status, Application.assigned_to, Application.submitted_at,
-                       DataVersion.select(DataVersion.version).where(DataVersion.name == QUEUE_DATA)
-                       .alias("queue_version"))
-    .where(Application.reference == reference).limit(1)))
-
-
 def open_application(reference: str, user) -> Application | None:
-    """The application for its page (the columns above, and `queue_version`); the view is written to the
-    audit log."""
-    if not _plausible(reference):
-        return None
-    found = _opened(reference)
-    application = found[0] if found and found[0].submitted_at is not None else None
+    """The application for its page; the view is written to the audit log."""
+    application = find(reference)
     if application is not None:          # one INSERT: atomic by itself, and the write lock held only for it
         audit.record(user, "application.viewed", application, status=application.status)
     return application

@@ -1,12 +1,16 @@
-"""Decisions: each transition allowed and refused, the concurrent-decision conflict, audit and notes."""
+"""Decisions: each transition allowed and refused, the concurrent-decision conflict, audit and notes; the
+application's page, always as the database is now, and who opened it."""
 import re
+import sqlite3
 import threading
+from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
 
 from portal import mail
-from portal.models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
+from portal.models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral, User
+from portal.services import reviews
 from tests.apply.helpers import fill
 from tests.review.helpers import make_application, reload, seeded, submitted
 
@@ -187,6 +191,30 @@ def test_concurrent_decisions_in_parallel_threads_apply_exactly_one(app, login_a
     assert len(decisions) == 1 and Outbox.select().where(Outbox.recipient == application.email).count() == 1
 
 
+def test_a_decision_does_not_wait_for_another_write_to_a_different_application(staff, database_url):
+    """Another instance is in the middle of changing one application: a reviewer's decision on another one
+    goes through at once, not after that transaction ends. (PostgreSQL: SQLite takes one writer at a time.)"""
+    if database_url.startswith("sqlite:///"):
+        pytest.skip("SQLite serialises every write by design")
+    import psycopg2
+    busy, mine = make_application(), make_application()
+    other = psycopg2.connect(database_url)
+    answers = []
+    worker = threading.Thread(target=lambda: answers.append(decide(staff, mine, "take").status_code))
+    try:
+        with other.cursor() as cursor:           # an open transaction, holding its row
+            cursor.execute("UPDATE application SET full_name = 'Being changed' WHERE id = %s", (busy.id,))
+        worker.start()
+        worker.join(5)
+        assert answers == [302], "the decision waited for another application's transaction"
+    finally:
+        other.commit()
+        other.close()
+        if worker.is_alive():
+            worker.join(10)
+    assert reload(mine).status == "in_review"
+
+
 def test_a_post_without_csrf_token_is_refused_and_keeps_the_typed_text(make_app, make_user):
     from tests.conftest import login
     app = make_app(WTF_CSRF_ENABLED=True)
@@ -202,6 +230,33 @@ def test_a_post_without_csrf_token_is_refused_and_keeps_the_typed_text(make_app,
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Please add your CV" in html and "The form had expired" in html
     assert reload(application).status == "in_review"
+
+
+def test_the_note_form_carries_its_own_csrf_token_on_the_page_and_after_an_htmx_note(make_app, make_user):
+    """With CSRF on: a note is added with the token in the note form itself, and the form htmx puts back
+    after a note carries one too, so a second note goes through."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    user = make_user("staff")
+    client = app.test_client()
+    page = client.get("/login")
+    token = BeautifulSoup(page.get_data(as_text=True), "html.parser").select_one("input[name=csrf_token]")["value"]
+    assert client.post("/login", data={"email": user.email, "password": "correct horse battery staple",
+                                       "csrf_token": token}).status_code == 302
+    application = make_application()
+
+    def note_form(html):
+        form = BeautifulSoup(html, "html.parser").select_one("#notes form")
+        assert form.select_one("label[for=body]") and form.select_one("textarea#body")
+        return form.select_one("input[name=csrf_token]")["value"]
+
+    token = note_form(client.get(f"/review/{application.reference}?lang=en").get_data(as_text=True))
+    fragment = client.post(f"/review/{application.reference}/notes?lang=en", headers={"HX-Request": "true"},
+                           data={"body": "First note", "csrf_token": token})
+    assert fragment.status_code == 200 and "First note" in fragment.get_data(as_text=True)
+    token = note_form(fragment.get_data(as_text=True))
+    second = client.post(f"/review/{application.reference}/notes", data={"body": "Second note", "csrf_token": token})
+    assert second.status_code == 302
+    assert Note.select().where(Note.application == application.id).count() == 2
 
 
 def test_unknown_action_reference_or_draft_is_404(staff):
@@ -361,3 +416,112 @@ def test_only_the_emailed_link_reopens_a_sent_application_not_the_browser_that_s
     # Sent again: that link has done its job, and a second request for information brings a new one.
     assert app.test_client().get(link).status_code == 404
     assert applicant.get("/apply/check").status_code == 302
+
+
+# ---------------------------------------------------------------- the page is always as the database is now
+
+def page(client, application, lang="en"):
+    response = client.get(f"/review/{application.reference}?lang={lang}")
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def openings(client, application):
+    soup = BeautifulSoup(client.get(f"/review/{application.reference}/openings?lang=en").get_data(as_text=True),
+                         "html.parser")
+    return [row.get_text(" ", strip=True) for row in soup.select("tbody tr")]
+
+
+def test_each_opening_is_recorded_and_listed_on_a_page_of_its_own(login_as):
+    first, second = login_as("staff", name="Fatima First"), login_as("staff", name="Søren Second")
+    application = make_application(full_name="Amal Hassan")
+    soup = page(first, application)
+    assert soup.h1.get_text() == "Amal Hassan"
+    assert page(second, application).h1.get_text() == "Amal Hassan"
+    listed = openings(first, application)
+    assert len(listed) == 2 and "Søren Second" in listed[0] and "Fatima First" in listed[1]   # newest first
+    link = soup.find("a", string="Who has opened this application")
+    assert link["href"] == f"/review/{application.reference}/openings"
+
+
+def test_a_change_written_elsewhere_shows_at_the_next_opening(app, login_as, database_url):
+    """Another instance, the CLI or a script writes straight to the database: the next opening shows it."""
+    staff = login_as("staff")
+    application = make_application(full_name="Amal Hassan")
+    assert page(staff, application).h1.get_text() == "Amal Hassan"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as other:
+            other.execute("UPDATE application SET full_name = 'Amal Renamed', status = 'withdrawn' WHERE id = ?",
+                          (application.id,))
+    else:
+        Application.update(full_name="Amal Renamed", status="withdrawn").where(
+            Application.id == application.id).execute()
+    soup = page(staff, application)
+    assert soup.h1.get_text() == "Amal Renamed" and "Withdrawn" in soup.select_one(".badge").get_text()
+
+
+def test_the_reviewer_and_the_actions_are_each_persons_own_and_current(login_as):
+    first, second = login_as("staff"), login_as("staff")
+    application = make_application()
+    Application.update(status="in_review", assigned_to=first.user.id).where(
+        Application.id == application.id).execute()
+    mine, theirs = page(first, application), page(second, application)
+    assert first.user.name in mine.select_one("table.structured-list").get_text()
+    assert "Take this application" not in mine.get_text() and "Take this application" in theirs.get_text()
+    User.update(name="Renamed Reviewer").where(User.id == first.user.id).execute()
+    assert "Renamed Reviewer" in page(second, application).select_one("table.structured-list").get_text()
+
+
+def test_notes_the_referral_and_the_caseworkers_email_show_at_the_next_opening(login_as, make_user):
+    staff = login_as("staff")
+    application = make_application()
+    page(staff, application)
+    reviews.add_note(application, staff.user, "Called the applicant")
+    assert "Called the applicant" in page(staff, application).select_one("#notes").get_text()
+    caseworker = make_user("caseworker")
+    referral = Referral.create(caseworker=caseworker, municipality="101", full_name=application.full_name,
+                               note="Wants to work in logistics", consent_how="in_person",
+                               consent_at=date(2026, 1, 2), application=application.id)
+    text = page(staff, application).get_text()
+    assert caseworker.email in text and "Wants to work in logistics" in text
+    User.update(email="new-address@example.org").where(User.id == caseworker.id).execute()
+    assert "new-address@example.org" in page(staff, application).get_text()
+    Referral.update(note="Wants to drive a truck").where(Referral.id == referral.id).execute()
+    assert "Wants to drive a truck" in page(staff, application).get_text()
+
+
+def test_history_written_elsewhere_shows_at_the_next_opening(app, login_as, database_url):
+    """A decision's audit row written by another connection shows in the history at once."""
+    staff = login_as("staff")
+    application = make_application()
+    page(staff, application)
+    row = ("staff", "application.taken", "application", application.public_id, "2026-03-04 05:06:07", "{}")
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as other:
+            other.execute("INSERT INTO audit_event (actor_role, action, object_type, object_id, at, details) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", row)
+    else:
+        AuditEvent.insert(dict(zip(("actor_role", "action", "object_type", "object_id", "at", "details"),
+                                   row[:5] + ({},)))).execute()
+    history = page(staff, application).select_one("#history").find_next("table").get_text()
+    assert "Taken for review" in history
+
+
+def test_the_openings_page_pages_in_both_languages_and_takes_odd_page_numbers(login_as, monkeypatch):
+    monkeypatch.setattr(reviews, "OPENINGS_PAGE_SIZE", 2)
+    staff = login_as("staff", name="Rita Reviewer")
+    application = make_application()
+    for _ in range(5):
+        page(staff, application)
+    url = f"/review/{application.reference}/openings"
+    first = BeautifulSoup(staff.get(url + "?lang=da").get_data(as_text=True), "html.parser")
+    assert first.h1.get_text() == f"Hvem har åbnet ansøgning {application.reference}"
+    assert len(first.select("tbody tr")) == 2 and "Side 1 af 3" in first.get_text()
+    last = BeautifulSoup(staff.get(url + "?lang=en&page=3").get_data(as_text=True), "html.parser")
+    assert [row.get_text(" ", strip=True).endswith("Rita Reviewer") for row in last.select("tbody tr")] == [True]
+    for odd in ("abc", "-5", "0", "99999999999999999999"):
+        response = staff.get(f"{url}?lang=en&page={odd}")
+        assert response.status_code == 200 and "Page" in response.get_data(as_text=True)
+    assert staff.get("/review/MB-NONE-XXXX/openings").status_code == 404
+    viewed = AuditEvent.select().where(AuditEvent.object_id == application.public_id).count()
+    assert viewed == 5                                               # looking at them is not an opening

@@ -1,10 +1,12 @@
-"""The queue: every filter, the search, sorting, pagination, htmx fragments, and no drafts."""
-from datetime import datetime
+"""The queue: every filter, the search, sorting, pagination, htmx fragments, and no drafts; always as the
+database is now, whoever changed it."""
+import sqlite3
+from datetime import date, datetime
 
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.models import Application, Programme
+from portal.models import Application, Programme, User
 from tests.review.helpers import make_application, seeded
 
 
@@ -178,3 +180,55 @@ def test_every_page_in_every_sort_reads_the_same_as_one_long_list(staff, monkeyp
     paged = [row.reference for page in range(1, whole.pages + 1)
              for row in reviews.queue(reviews.QueueFilter(sort=sort), None, page=page).rows]
     assert whole.pages == 4 and len(expected) == 11 and paged == expected
+
+
+# ---------------------------------------------------------------- always as the database is now
+
+def names(response):
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return [row.select("td")[0].get_text(strip=True) for row in soup.select("table tbody tr")]
+
+
+def test_a_change_made_elsewhere_shows_at_the_next_view(app, staff, database_url):
+    """Another app instance, the CLI or a script writes straight to the database: the next view shows it."""
+    application = make_application(full_name="Amal Hassan")
+    assert names(staff.get("/review/")) == ["Amal Hassan"]
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as other:
+            other.execute("UPDATE application SET full_name = 'Amal Renamed' WHERE id = ?", (application.id,))
+    else:
+        Application.update(full_name="Amal Renamed").where(Application.id == application.id).execute()
+    assert names(staff.get("/review/")) == ["Amal Renamed"]
+
+
+def test_a_decision_changes_the_counts_and_a_renamed_reviewer_shows(staff):
+    application = make_application(full_name="Amal Hassan")
+    html = staff.get("/review/?lang=en").get_data(as_text=True)
+    assert "Submitted (1)" in html and "In review (0)" in html
+    user = User.get(User.role == "staff")
+    Application.update(status="in_review", assigned_to=user.id).where(Application.id == application.id).execute()
+    html = staff.get("/review/?lang=en").get_data(as_text=True)
+    assert "Submitted (0)" in html and "In review (1)" in html and user.name in html
+    User.update(name="Renamed Reviewer").where(User.id == user.id).execute()
+    assert "Renamed Reviewer" in staff.get("/review/?lang=en").get_data(as_text=True)
+
+
+def test_assigned_to_me_is_each_reviewers_own(login_as):
+    first, second = login_as("staff"), login_as("staff")
+    mine = make_application(full_name="Mine Only")
+    Application.update(assigned_to=first.user.id).where(Application.id == mine.id).execute()
+    assert names(first.get("/review/?assigned=me")) == ["Mine Only"]
+    assert names(second.get("/review/?assigned=me")) == []
+
+
+def test_a_new_programme_shows_in_the_filter_and_each_person_sees_their_own_page(login_as):
+    first, second = login_as("staff"), login_as("staff")
+    make_application(full_name="Amal Hassan")
+    assert "Forløb 2029" not in first.get("/review/?lang=en").get_data(as_text=True)
+    Programme.create(name="Forløb 2029", start_date=date(2029, 1, 1))
+    soup = BeautifulSoup(first.get("/review/?lang=en").get_data(as_text=True), "html.parser")
+    assert "Forløb 2029" in [o.get_text() for o in soup.select("#programme option")]
+    page = second.get("/review/?lang=en").get_data(as_text=True)
+    assert second.user.name in page and first.user.name not in page       # their name, their sign-out form
+    typed = BeautifulSoup(first.get("/review/?q=%3Cb%3Ehi&lang=en").get_data(as_text=True), "html.parser")
+    assert typed.select_one("#q")["value"] == "<b>hi"          # what was typed, escaped, kept in the box
