@@ -4,7 +4,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, has_request_context, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -33,6 +33,12 @@ def keeps_input(view):
     with the message, instead of a bare 400 page that loses what the person typed."""
     view.keeps_input = True
     return view
+
+
+def token_refused() -> bool:
+    """Whether the access gate found this request's CSRF token missing or expired and let a view that keeps
+    input run anyway (portal/access.py): such a view must change nothing."""
+    return bool(has_request_context() and g.get("csrf_refused"))
 
 
 def _host_of(url: str) -> str | None:

@@ -1,10 +1,10 @@
 """The applicant's form: one URL per step, saved on the server at each step, then check and submit."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from ..access import public
-from ..security import keeps_input
+from ..security import keeps_input, token_refused
 from ..htmx import page_or_fragment
 from ..models import Application
 from ..services import registration
@@ -73,7 +73,7 @@ def step(step):
     action = request.form.get("action", "")
     changed = None                               # an entry added or removed: announced, focus moved
     leaving = request.form.get("go") if request.method == "POST" else None
-    if leaving in LEAVING and g.get("csrf_retry"):
+    if leaving in LEAVING and token_refused():
         # The form had expired: nothing is kept, the page comes back with what was typed.
         form.form_errors.append(_("The form had expired, so nothing was saved. "
                                   "Check what you entered and send it again."))

@@ -2,13 +2,13 @@
 import math
 import re
 
-from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField
 from wtforms.fields import FloatField, IntegerField
 from wtforms.widgets import TextInput
 
 from ..i18n import lazy_gettext as _l
+from ..security import token_refused
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -40,7 +40,7 @@ class BaseForm(FlaskForm):
         csrf = getattr(self, "csrf_token", None)
         # g.csrf_refused: the access gate found the request's token invalid and let a view that keeps
         # input run; its form fails too, even one without a token field of its own.
-        if (csrf is not None and csrf.errors) or (has_request_context() and g.get("csrf_refused")):
+        if (csrf is not None and csrf.errors) or token_refused():
             if csrf is not None:
                 csrf.errors = []
             # Re-rendering gives a fresh token, so sending again works.
