@@ -45,6 +45,8 @@ class PooledSqlite(PooledSqliteDatabase):
         cursors = getattr(self.borrowed, "cursors", None)
         if cursors is None:
             cursors = self.borrowed.cursors = []
+        elif len(cursors) >= 256:                      # a thread that never closes (a script): forget freed ones
+            cursors[:] = [ref for ref in cursors if ref() is not None]
         cursors.append(weakref.ref(cursor))
         return cursor
 
