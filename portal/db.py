@@ -1,12 +1,12 @@
 """The database behind a proxy: SQLite by default, PostgreSQL by URL; a pooled connection per request."""
-import functools
-import inspect
+import sqlite3
+import threading
 import weakref
 from pathlib import Path
 
 from flask import g
 
-from peewee import DatabaseProxy, Field, Insert, Model, Node, PostgresqlDatabase, Select, SqliteDatabase, Update
+from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
@@ -26,104 +26,6 @@ class BaseModel(Model):
         database = database
         legacy_table_names = False
 
-    @classmethod
-    def one(cls, **columns):
-        """The first row whose columns equal these values, or None: `get_or_none` for the hottest lookups,
-        its SQL built once per model and set of columns (`prepared`; an application has 30 columns)."""
-        rows = _one_row_query(cls, tuple(columns))(*columns.values())
-        return rows[0] if rows else None
-
-
-@functools.cache
-def _one_row_query(model, names: tuple):
-    return prepared(lambda *values: model.select().where(*(model._meta.fields[name] == value
-                                                           for name, value in zip(names, values))).limit(1),
-                    arity=len(names))
-
-
-class _Slot:
-    """Where a prepared query's argument goes among its parameters, and how its column converts it."""
-    __slots__ = ("index", "converter")
-
-    def __init__(self, index, converter):
-        self.index, self.converter = index, converter
-
-
-class _Argument(Node):
-    """A placeholder for a prepared query's argument, where a value goes in the query."""
-
-    def __init__(self, index):
-        super().__init__()
-        self.index, self.converter = index, None
-
-    def __sql__(self, ctx):
-        # The column's db_value: the one it is set to (below), or the one it is compared with.
-        ctx._values.append(_Slot(self.index, self.converter or ctx.state.converter))
-        return ctx.literal(ctx.state.param or "?")
-
-
-def prepared(build, arity=None):
-    """A query whose SQL peewee builds once per kind of database, then runs with each call's values.
-
-    Peewee builds a query's SQL anew every time, and for the joins and wide rows of the pages staff open
-    most, that costs more than the database's part. `build` receives placeholders for its arguments and
-    returns a select, update, delete or one-row insert, using them only where a value goes (compared
-    with a column, or a column's new value); calling the prepared query with values runs it: a select
-    returns its rows as peewee would (models with their joins), an update or delete how many rows it
-    changed, an insert the new row's id. Each value is converted by its column, as peewee would. An
-    insert must give every column that has a default (peewee would work a default out once, when it
-    builds the SQL). `arity`: how many arguments `build` takes, if it takes *args."""
-    arity = len(inspect.signature(build).parameters) if arity is None else arity
-    built = {}                                          # kind of database -> (query, sql, parameters)
-
-    def statement(db, values):
-        """(query, SQL, parameters) of this call on this database."""
-        entry = built.get(type(db))
-        if entry is None:
-            query = build(*(_Argument(i) for i in range(arity)))
-            _convert_new_values(query)
-            if isinstance(query, Insert) and db.returning_clause:     # PostgreSQL: the new id comes back
-                query = query.returning(query.model._meta.primary_key)
-            entry = built.setdefault(type(db), (query, *query.sql()))
-        query, sql, template = entry
-        return query, sql, [(p.converter(values[p.index]) if p.converter else values[p.index])
-                            if type(p) is _Slot else p for p in template]
-
-    @functools.wraps(build)
-    def run(*values):
-        db = database.obj
-        query, sql, params = statement(db, values)
-        cursor = db.execute_sql(sql, params)
-        if isinstance(query, Select):
-            return list(query._get_cursor_wrapper(cursor))
-        if isinstance(query, Insert):
-            return cursor.fetchone()[0] if db.returning_clause else cursor.lastrowid
-        return db.rows_affected(cursor)
-
-    run.sql = lambda *values: statement(database.obj, values)[1:]     # (SQL, parameters): for EXPLAIN
-    return run
-
-
-def _convert_new_values(query):
-    """Peewee converts a column's new value by the column only when the value is plain: set the
-    placeholders' converters here. An insert that leaves a column with a default out is refused."""
-    if isinstance(query, Update):
-        new_values = query._update
-    elif isinstance(query, Insert):
-        new_values = query._insert
-        if not isinstance(new_values, dict):
-            raise ValueError("prepared() inserts one row given as columns")
-        given = {column.name for column in new_values}
-        left_out = [f.name for f in query.model._meta.sorted_fields
-                    if f.name not in given and (f.default is not None) and not f.primary_key]
-        if left_out:
-            raise ValueError(f"prepared() inserts need every column with a default: {', '.join(left_out)}")
-    else:
-        return
-    for column, value in new_values.items():
-        if isinstance(value, _Argument) and isinstance(column, Field):
-            value.converter = column.db_value
-
 
 class PooledSqlite(PooledSqliteDatabase):
     """SQLite connections reused across requests, each handed back with no statement still open.
@@ -131,28 +33,35 @@ class PooledSqlite(PooledSqliteDatabase):
     A SELECT whose rows were not all read keeps its statement, and with it a read snapshot, open until
     the cursor is freed; peewee's query objects can keep a cursor alive in a reference cycle until the
     garbage collector runs. Back in the pool, such a connection would show the next request the
-    database as it was earlier (an email queued in between looked unsent). So every cursor a
-    connection made is closed when the connection goes back."""
+    database as it was earlier (an email queued in between looked unsent). So every cursor a thread
+    made is closed when it gives its connection back (`close`, at the end of each request)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._cursors = {}                 # id(connection) -> weak references to its cursors
+        self.borrowed = threading.local()      # per thread: weak references to the cursors it made
 
-    def cursor(self, named_cursor=None):
-        cursor = super().cursor(named_cursor)
-        self._cursors.setdefault(id(cursor.connection), []).append(weakref.ref(cursor))
+    def cursor(self, *args, **kwargs):
+        cursor = super().cursor(*args, **kwargs)
+        cursors = getattr(self.borrowed, "cursors", None)
+        if cursors is None:
+            cursors = self.borrowed.cursors = []
+        elif len(cursors) >= 256:                      # a thread that never closes (a script): forget freed ones
+            cursors[:] = [ref for ref in cursors if ref() is not None]
+        cursors.append(weakref.ref(cursor))
         return cursor
 
-    def _can_reuse(self, conn):
-        for ref in self._cursors.pop(id(conn), ()):
-            cursor = ref()
-            if cursor is not None:
-                cursor.close()
-        return super()._can_reuse(conn)
-
-    def _close_raw(self, conn):
-        self._cursors.pop(id(conn), None)
-        return super()._close_raw(conn)
+    def close(self):
+        """Close the cursors this thread made, then give its connection back (peewee's `close`)."""
+        if not self.in_transaction():                  # peewee refuses to close inside one: left to it
+            for ref in getattr(self.borrowed, "cursors", ()):
+                cursor = ref()
+                if cursor is not None:
+                    try:
+                        cursor.close()
+                    except sqlite3.ProgrammingError:   # its connection was already closed
+                        pass
+            self.borrowed.cursors = []
+        return super().close()
 
 
 def for_backend(db, sqlite, postgres, what: str):

@@ -28,18 +28,17 @@ def select_locale() -> str:
 def current_translations():
     """The request's translations, found once per request and language instead of once per string.
 
-    Flask-Babel looks the locale and its catalogue up again for every string a template translates;
-    a page has dozens. The pair is kept with the locale object it belongs to, so `force_locale` (an email
-    in the applicant's language) is still obeyed: it sets another locale object."""
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None)
-    if locale is None:
-        return get_translations()             # the first string of a request chooses the locale
-    cached = getattr(state, "portal_translations", None)
+    Flask-Babel looks its catalogue up again for every string a template translates; a page has dozens.
+    The pair is kept with the locale object it belongs to (`get_locale`), so `force_locale` (an email in
+    the applicant's language) and `refresh` are still obeyed: they give another locale object."""
+    locale = get_locale()                 # the first string of a request chooses the locale
+    if locale is None:                    # no application context: Flask-Babel's own answer
+        return get_translations()
+    cached = g.get("portal_translations")
     if cached is not None and cached[0] is locale:
         return cached[1]
     translations = get_translations()
-    state.portal_translations = (locale, translations)
+    g.portal_translations = (locale, translations)
     return translations
 
 

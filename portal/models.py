@@ -231,7 +231,7 @@ class Application(BaseModel):
 
     @classmethod
     def by_public_id(cls, value):
-        return cls.one(public_id=str(value)[:64])
+        return cls.get_or_none(cls.public_id == str(value)[:64])
 
 
 class OneTimeToken(BaseModel):

@@ -1,6 +1,7 @@
 """The app factory, settings, health check, headers and error pages."""
 import json
 import logging
+import sqlite3
 
 import pytest
 
@@ -115,7 +116,16 @@ def test_sqlite_is_configured_for_safe_concurrent_writes(app):
     assert pragma("foreign_keys") == 1
     assert pragma("busy_timeout") >= 5000
     assert pragma("synchronous") == 2          # FULL
-    assert database.obj._lock_type == "IMMEDIATE"
+    # A write transaction holds the write lock from its start (BEGIN IMMEDIATE), before it has read or
+    # written anything: a form step's save reads, merges and writes the draft under it.
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    with database.atomic():
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
 
 
 def test_static_files_are_served_without_no_store(client):

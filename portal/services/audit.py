@@ -1,12 +1,6 @@
 """The audit log: one row per thing that happened, written inside the caller's transaction."""
 from ..clock import now_utc
-from ..db import prepared
 from ..models import AuditEvent
-
-# Its SQL built once (portal.db.prepared): every page view of an application writes one.
-_insert = prepared(lambda actor, actor_role, action, object_type, object_id, at, details: AuditEvent.insert(
-    actor=actor, actor_role=actor_role, action=action, object_type=object_type, object_id=object_id, at=at,
-    details=details))
 
 
 def record(actor, action: str, obj=None, object_type: str | None = None, **details) -> AuditEvent:
@@ -14,9 +8,8 @@ def record(actor, action: str, obj=None, object_type: str | None = None, **detai
     actor_role = details.pop("actor_role", None) or (actor.role if actor is not None else "system")
     if obj is not None:
         object_type = object_type or type(obj).__name__.lower()
-        object_id = str(getattr(obj, "public_id", None) or obj._pk)
+        object_id = str(getattr(obj, "public_id", None) or obj.get_id())
     else:
         object_id = details.pop("object_id", None)
-    row = {"actor": actor, "actor_role": actor_role, "action": action, "object_type": object_type or "-",
-           "object_id": object_id, "at": now_utc(), "details": details}
-    return AuditEvent(id=_insert(*row.values()), **row)
+    return AuditEvent.create(actor=actor, actor_role=actor_role, action=action, object_type=object_type or "-",
+                             object_id=object_id, at=now_utc(), details=details)

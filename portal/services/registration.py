@@ -1,16 +1,14 @@
 """The applicant's application: drafts saved step by step, resume links, and submission."""
-import functools
-import json
 import secrets
 from datetime import timedelta
 
 from flask import current_app, url_for
-from peewee import SQL, IntegrityError, NodeList, OperationalError, Value
+from peewee import IntegrityError, OperationalError, SqliteDatabase
 
 from .. import eligibility, mail
 from ..apply.steps import STEPS, first_unfinished
 from ..clock import now_utc
-from ..db import database, for_backend, prepared
+from ..db import database
 from ..models import Application, Programme
 from . import audit, limits, rules, tokens
 
@@ -62,96 +60,68 @@ def _columns_from(step: str, data: dict) -> dict:
     return {}
 
 
+def _locked_row(application: Application):
+    """The draft's row as it is now, held until the caller's write transaction ends (SQLite: the whole
+    database, from `BEGIN IMMEDIATE`; PostgreSQL: `SELECT … FOR UPDATE`); refused once not editable."""
+    row = (Application.select(Application.answers, Application.completed_steps, Application.status,
+                              Application.version)
+           .where(Application.id == application.id))
+    if not isinstance(database.obj, SqliteDatabase):       # SQLite has no FOR UPDATE, nor needs it
+        row = row.for_update()
+    row = row.first()
+    if row is None or row.status not in EDITABLE:
+        raise NotEditable(application.public_id)
+    return row
+
+
 def save_step(application: Application, step: str, data: dict, channel: str = "self") -> Application:
     """Store one step's validated answers; refuses once the application is no longer editable.
 
-    The step goes into the answers and the completed steps as the row holds them when it is written, in
-    the statement itself: two saves at once (two tabs, two devices) keep each other's steps. The object
-    returned holds what this save knew of the row, with the step in it."""
-    answers = {**(application.answers or {}), step: data}
-    if step in (answers.get(UNSAVED) or {}):
-        answers[UNSAVED] = {s: typed for s, typed in answers[UNSAVED].items() if s != step}
-    completed = [s for s in STEPS if s in set(application.completed_steps or ()) | {step}]
+    The row is read, merged with the step and written in one write transaction that holds the row, so two
+    saves at once (two tabs, two devices) keep each other's steps. What was typed on the step and kept
+    unsaved is dropped: the step now holds it. The object returned holds the row as this save wrote it."""
     columns = _columns_from(step, data)
     if step == "consent":
         columns["consent_channel"] = channel
-    updated_at = now_utc()
-    # One statement, so atomic by itself (no BEGIN … COMMIT around it): SQLite's write lock is held
-    # only while it runs.
     try:
-        saved = _save_statement(tuple(columns))(application.id, step, json.dumps(data, ensure_ascii=False),
-                                                updated_at, *columns.values())
-    except OperationalError as error:      # the statement was rolled back: nothing of the step is stored
+        with database.atomic():
+            row = _locked_row(application)
+            answers = {**(row.answers or {}), step: data}
+            unsaved = {s: typed for s, typed in (answers.pop(UNSAVED, None) or {}).items() if s != step}
+            if unsaved:
+                answers[UNSAVED] = unsaved
+            completed = [s for s in STEPS if s in set(row.completed_steps or ()) | {step}]
+            updated_at = now_utc()
+            (Application.update(answers=answers, completed_steps=completed, updated_at=updated_at,
+                                version=Application.version + 1, **columns)
+             .where(Application.id == application.id).execute())
+    except OperationalError as error:      # rolled back: nothing of the step is stored
         if _is_full(error):
             raise StorageFull(application.public_id) from error
         raise
-    if not saved:
-        raise NotEditable(application.public_id)
     return Application(**{**application.__data__, "answers": answers, "completed_steps": completed,
-                          "updated_at": updated_at, **columns, "version": application.version + 1})
-
-
-# The step's answers are merged into the row's JSON by the database (and the step's unsaved input, now
-# saved, dropped), and the completed steps are the row's and this one in the form's order: (answers,
-# completed steps). SQLite: its JSON functions; PostgreSQL: jsonb (the columns are JSON text on both).
-# `?` is where a value goes (the step's name; its answers as JSON; the step's name; every step).
-_MERGE_SQLITE = (
-    "json_remove(json_set(COALESCE(\"answers\", '{}'), '$.' || json_quote(?), json(?)), "
-    "'$.unsaved.' || json_quote(?))",
-    "(SELECT json_group_array(s.value) FROM json_each(?) AS s WHERE s.value = ? OR s.value IN "
-    "(SELECT c.value FROM json_each(COALESCE(\"application\".\"completed_steps\", '[]')) AS c))")
-_MERGE_POSTGRES = (
-    "((COALESCE(\"answers\", '{}')::jsonb || jsonb_build_object(?::text, ?::jsonb)) "
-    "#- ARRAY['unsaved', ?::text])::text",
-    "(SELECT COALESCE(jsonb_agg(s.value ORDER BY s.n), '[]'::jsonb)::text "
-    "FROM jsonb_array_elements_text(?::jsonb) WITH ORDINALITY AS s(value, n) WHERE s.value = ?::text "
-    "OR s.value IN (SELECT jsonb_array_elements_text(COALESCE(\"application\".\"completed_steps\", "
-    "'[]')::jsonb)))")
-
-
-@functools.cache
-def _save_statement(step_columns: tuple):
-    """The UPDATE that saves a step, setting these columns besides the answers and the completed steps,
-    its SQL built once per kind of database (portal.db.prepared): a form step is the write applicants
-    make most."""
-    def build(application_id, step, data, updated_at, *values):
-        answers_sql, completed_sql = for_backend(database.obj, _MERGE_SQLITE, _MERGE_POSTGRES, "a form step's save")
-        every_step = Value(json.dumps(STEPS), converter=False)
-        return (Application.update(answers=_with_values(answers_sql, step, data, step),
-                                   completed_steps=_with_values(completed_sql, every_step, step),
-                                   updated_at=updated_at, version=Application.version + 1,
-                                   **dict(zip(step_columns, values)))
-                .where((Application.id == application_id) & Application.status.in_(EDITABLE)))
-    return prepared(build, arity=4 + len(step_columns))
+                          "updated_at": updated_at, **columns, "status": row.status, "version": row.version + 1})
 
 
 # What was typed on a step and not saved (the person changed language or went back): kept as it was
 # typed, under answers["unsaved"][step], until the step is saved or the application sent.
 UNSAVED = "unsaved"
-_KEEP_SQLITE = ("json_set(COALESCE(\"answers\", '{}'), '$.unsaved', json_set(COALESCE(json_extract("
-                "\"answers\", '$.unsaved'), '{}'), '$.' || json_quote(?), json(?)))")
-_KEEP_POSTGRES = ("(COALESCE(\"answers\", '{}')::jsonb || jsonb_build_object('unsaved', COALESCE("
-                  "\"answers\"::jsonb -> 'unsaved', '{}'::jsonb) || jsonb_build_object(?::text, ?::jsonb)))::text")
-_DROP_UNSAVED_SQLITE = "json_remove(COALESCE(\"answers\", '{}'), '$.unsaved')"
-_DROP_UNSAVED_POSTGRES = "(COALESCE(\"answers\", '{}')::jsonb - 'unsaved')::text"
 
 
 def keep_unsaved(application: Application, step: str, typed: dict) -> None:
     """Keep what was typed on a step without validating it, so the step shows it again; the step's saved
     answers and its place among the completed steps stay as they were. Refused once the application is
     no longer editable."""
-    sql = for_backend(database.obj, _KEEP_SQLITE, _KEEP_POSTGRES, "keeping a step's unsaved input")
     try:
-        kept = (Application.update(answers=_with_values(sql, step, json.dumps(typed, ensure_ascii=False)),
-                                   updated_at=now_utc())
-                .where((Application.id == application.id) & Application.status.in_(EDITABLE))
-                .execute())
+        with database.atomic():
+            row = _locked_row(application)
+            answers = dict(row.answers or {})
+            answers[UNSAVED] = {**(answers.get(UNSAVED) or {}), step: typed}
+            Application.update(answers=answers, updated_at=now_utc()).where(Application.id == application.id).execute()
     except OperationalError as error:
         if _is_full(error):
             raise StorageFull(application.public_id) from error
         raise
-    if not kept:
-        raise NotEditable(application.public_id)
 
 
 def unsaved_input(application: Application | None, step: str) -> dict | None:
@@ -159,15 +129,6 @@ def unsaved_input(application: Application | None, step: str) -> dict | None:
     if application is None:
         return None
     return ((application.answers or {}).get(UNSAVED) or {}).get(step) or None
-
-
-def _with_values(sql: str, *values) -> NodeList:
-    """SQL text whose `?` are these values (placeholders of a prepared query, or constants), in order."""
-    parts = sql.split("?")
-    nodes = [SQL(parts[0])]
-    for value, text in zip(values, parts[1:]):
-        nodes += [value, SQL(text)]
-    return NodeList(nodes, glue="")
 
 
 def issue_resume_link(application: Application, client: str | None = None) -> str:
@@ -253,10 +214,14 @@ def submit(application: Application, actor=None) -> Application:
         reference = application.reference or _new_reference()
         try:
             with database.atomic():
+                try:
+                    row = _locked_row(application)
+                except NotEditable:
+                    return Application.get_by_id(application.id)     # already submitted: nothing twice
+                # What was typed on a step and never saved is not part of what is sent.
+                answers = {name: value for name, value in (row.answers or {}).items() if name != UNSAVED}
                 changed = (Application.update(
-                    answers=SQL(for_backend(database.obj, _DROP_UNSAVED_SQLITE, _DROP_UNSAVED_POSTGRES,
-                                            "dropping unsaved input")),
-                    status="submitted", reference=reference, submitted_at=now_utc(), updated_at=now_utc(),
+                    answers=answers, status="submitted", reference=reference, submitted_at=now_utc(), updated_at=now_utc(),
                     programme=programme, verdict=str(assessment.verdict), eligibility=assessment.as_dict(),
                     ruleset_version=assessment.ruleset_version, version=Application.version + 1)
                     .where((Application.id == application.id) & Application.status.in_(EDITABLE))

@@ -14,7 +14,7 @@ from peewee import JOIN, OP, SQL, Expression, SqliteDatabase, fn
 
 from .. import mail
 from ..clock import now_utc
-from ..db import database, prepared
+from ..db import database
 from ..models import Application, AuditEvent, Municipality, Note, Programme, Referral, User
 from . import audit, tokens
 from .registration import absolute_url
@@ -318,7 +318,7 @@ def find(reference: str) -> Application | None:
     """A submitted application by its reference (drafts are not staff business)."""
     if not _plausible(reference):
         return None
-    found = Application.one(reference=reference)
+    found = Application.get_or_none(Application.reference == reference)
     return found if found is not None and found.submitted_at is not None else None
 
 
@@ -346,16 +346,14 @@ def possible_duplicates(application: Application) -> list:
                 .order_by(a.submitted_at.desc()).limit(20))
 
 
-# The application page's reads, their SQL built once (portal.db.prepared): it is the page staff open most.
-@prepared
 def _referral(application_id):
     return (Referral.select(Referral, User.id, User.name, User.email, User.active, User.language)
             .join(User, on=(Referral.caseworker == User.id))
-            .where(Referral.application == application_id).limit(1))
+            .where(Referral.application == application_id).first())
 
 
 def referral_of(application: Application) -> Referral | None:
-    return next(iter(_referral(application.id)), None)
+    return _referral(application.id)
 
 
 def _events(public_id, *columns):
@@ -369,9 +367,10 @@ _VIEWED = "application.viewed"
 # the two ranges of actions either side of "viewed" in the (object_id, action, at) index. PostgreSQL,
 # whose planner misjudges those ranges: its partial index of the rows that are not views (migration
 # 0009), whose condition this is.
-_actions_before_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action < _VIEWED))
-_actions_after_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action > _VIEWED))
-_actions_but_views = prepared(lambda public_id: _events(public_id, AuditEvent).where(AuditEvent.action != _VIEWED))
+def _actions(public_id, condition):
+    return list(_events(public_id, AuditEvent).where(condition))
+
+
 OPENINGS_PAGE_SIZE = 50                  # on the page of who opened an application
 
 
@@ -379,9 +378,10 @@ def history(application: Application) -> list:
     """The application's audit events but its views, oldest first: changes, notes, resubmissions."""
     public_id = application.public_id
     if isinstance(database.obj, SqliteDatabase):
-        changes = [*_actions_before_views(public_id), *_actions_after_views(public_id)]
+        changes = [*_actions(public_id, AuditEvent.action < _VIEWED),
+                   *_actions(public_id, AuditEvent.action > _VIEWED)]
     else:
-        changes = _actions_but_views(public_id)
+        changes = _actions(public_id, AuditEvent.action != _VIEWED)
     return sorted(changes, key=lambda x: (x.at, x.id))
 
 
@@ -399,9 +399,8 @@ def openings(application: Application, page: int) -> tuple[list, int, int]:
     return list(rows), page, pages
 
 
-@prepared
 def _notes(application_id):
-    return (Note.select(Note, User.id, User.name).join(User, on=(Note.author == User.id))
+    return list(Note.select(Note, User.id, User.name).join(User, on=(Note.author == User.id))
             .where(Note.application == application_id).order_by(Note.created_at.desc(), Note.id.desc()))
 
 

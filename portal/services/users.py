@@ -97,7 +97,7 @@ def load_session_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split("."))
     except (ValueError, AttributeError):
         return None
-    return User.one(id=user_id, session_version=version, active=True)
+    return User.get_or_none((User.id == user_id) & (User.session_version == version) & User.active)
 
 
 def prune_login_attempts(older_than=timedelta(days=30)) -> int:

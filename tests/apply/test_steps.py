@@ -281,6 +281,47 @@ def test_two_saves_of_one_draft_at_once_keep_both_steps(app):
         assert Application.get_by_id(draft.id).answers["residence"]["arrival_year"] == 2019
 
 
+def test_every_step_saved_at_the_same_moment_survives(app):
+    """Eight tabs (or devices) each save a different step of one draft at the same moment, many times
+    over: the database lets one save at a time read, merge and write the draft, so no step is lost
+    and every save counts once."""
+    import threading
+
+    from portal.db import database
+    from portal.services import registration
+    from tests.reliability.writer import ANSWERS
+    steps = list(ANSWERS)
+    with app.test_request_context("/"):
+        drafts = [registration.save_step(registration.new_draft("en"), "about-you", ANSWERS["about-you"])
+                  for _ in range(15)]
+    errors = []
+
+    def tab(step, barrier):
+        with app.test_request_context("/"):
+            try:
+                for draft in drafts:
+                    stale = Application.get_by_id(draft.id)      # read before any of the others wrote
+                    database.close()                          # as a request ends: the connection goes back
+                    barrier.wait(10)
+                    registration.save_step(stale, step, ANSWERS[step])
+            except Exception as error:                        # kept for the assertion below
+                errors.append(error)
+                barrier.abort()
+    barrier = threading.Barrier(len(steps))
+    tabs = [threading.Thread(target=tab, args=(step, barrier)) for step in steps]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join(60)
+    assert errors == []
+    with app.test_request_context("/"):
+        for draft in drafts:
+            saved = Application.get_by_id(draft.id)
+            assert list(saved.answers) and set(saved.answers) == set(steps)
+            assert saved.completed_steps == steps
+            assert saved.version == draft.version + len(steps)
+
+
 def test_a_save_from_before_submission_changes_nothing_after_it(app):
     """A tab left open on a step posts after the application was sent from another: refused, not saved."""
     from portal.services import registration

@@ -338,19 +338,13 @@ def test_asking_for_information_lets_the_applicant_edit_and_resubmit_into_the_qu
     assert application.reference in staff.get("/review/?status=submitted").get_data(as_text=True)
 
 
-def test_the_history_of_a_much_opened_application_is_read_without_its_views(staff):
-    """Each opening adds a view; the history (everything but views) must not read them all. SQLite reads
-    the actions either side of 'viewed' in the (object_id, action, at) index; PostgreSQL its partial index
-    of the rows that are not views (migration 0009). The planner's choice depends on the table's
-    statistics: the load bench's case (36,000 views, where it chose an index on object_id alone) is in
-    migration 0010; this test keeps the plan on the index meant for it."""
+def test_the_history_of_a_much_opened_application_shows_every_change_and_no_view(staff):
+    """Each opening adds a view; the history (everything but views, in time order) has the actions that
+    sort before "viewed" and those after it, and none of the 3,000 views, which are paged on their own
+    page. Speed at scale is measured in bench/, not here."""
     from datetime import datetime, timedelta
 
-    from peewee import SqliteDatabase
-
-    from portal.db import database
     from portal.models import AuditEvent
-    from portal.services.reviews import _actions_after_views, _actions_before_views, _actions_but_views
     application, others = make_application(), [make_application() for _ in range(50)]
     decide(staff, application, "take")
     start = datetime(2026, 1, 1)
@@ -359,19 +353,11 @@ def test_the_history_of_a_much_opened_application_is_read_without_its_views(staf
           "object_id": application.public_id, "at": start + timedelta(seconds=n), "details": {}} for n in range(3000)]
         + [{"actor": staff.user.id, "actor_role": "staff", "action": "application.taken", "object_type": "application",
             "object_id": other.public_id, "at": start, "details": {}} for other in others for _ in range(20)]).execute()
-    database.execute_sql("ANALYZE")
-    sqlite = isinstance(database.obj, SqliteDatabase)
-    reads = [_actions_before_views, _actions_after_views] if sqlite else [_actions_but_views]
-    plans = []
-    for read in reads:
-        sql, params = read.sql(application.public_id)
-        plans.append(" ".join(str(row[-1] if sqlite else row[0])
-                              for row in database.execute_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql,
-                                                              params)))
-    expected = "audit_event_object_id_action_at (object_id=? AND action" if sqlite else "audit_event_history"
-    assert all(expected in plan for plan in plans), plans
-    history = staff.get(f"/review/{application.reference}?lang=en").get_data(as_text=True)
-    assert "Taken for review" in history
+    assert decide(staff, reload(application), "withdraw", reason="Found a job").status_code == 302
+    page = BeautifulSoup(staff.get(f"/review/{application.reference}?lang=en").get_data(as_text=True), "html.parser")
+    rows = page.find(id="history").find_next("table").select("tbody tr")
+    assert [row.select("td")[2].get_text(" ", strip=True).split(" Found")[0] for row in rows] == [
+        "Taken for review", "Withdrawn"]
     openings = BeautifulSoup(staff.get(f"/review/{application.reference}/openings?lang=en").get_data(as_text=True),
                              "html.parser")
     assert len(openings.select("tbody tr")) == 50 and "Page 1 of 61" in openings.get_text()   # 3,001 views
