@@ -193,6 +193,20 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+_mail_sink = None
+
+
+def mail_sink_port() -> int:
+    """An SMTP server on loopback (aiosmtpd) that accepts every email and keeps none; started once."""
+    global _mail_sink
+    if _mail_sink is None:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Sink
+        _mail_sink = Controller(Sink(), hostname="127.0.0.1", port=free_port())
+        _mail_sink.start()
+    return _mail_sink.port
+
+
 def free_port():
     import socket
     with socket.socket() as probe:
@@ -335,9 +349,10 @@ def run_backend(name, database_url, args, script):
     the writing reference's result or None)."""
     rows = []
     reference_server = Server("load:reference", {"PORTAL_DATABASE_URL": database_url}, f"reference-{name}")
-    # The production settings, the outbox sender after requests included.
+    # The production settings, the outbox sender after requests included; production needs a mail server,
+    # and gets a real one on loopback that drops what it receives.
     env = {"PORTAL_DATABASE_URL": database_url, "SECRET_KEY": "bench-" + secrets.token_hex(8),
-           "PORTAL_ENV": "production"}
+           "PORTAL_ENV": "production", "PORTAL_MAIL_SERVER": "127.0.0.1", "PORTAL_MAIL_PORT": str(mail_sink_port())}
     portal = Server("wsgi:app", env, f"portal-{name}")
     plain_pages = {}
 
