@@ -1,9 +1,8 @@
 """Deny by default: every view states who may use it, and a request to one that does not is refused."""
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from . import auth, security
@@ -65,7 +64,7 @@ def init_app(app):
            request holds: no view code runs for a person the policy refuses.
         3. Only then is a form checked: sent from another site (Origin) is refused; a missing or expired
            CSRF token is refused with a plain 400 page, except on a view that keeps what was typed
-           (`security.keeps_input`): that view runs as usual for this signed-in, allowed person, and its
+           (`security.keeps_input`): that view runs as usual for the person the policy allowed, and its
            form fails validation with a plain message and the input kept, so nothing is changed.
         """
         if request.endpoint is None or request.endpoint == "static":
@@ -75,12 +74,7 @@ def init_app(app):
         if refusal is not None:
             return refusal
         security.refuse_cross_site()
-        try:
-            security.check_csrf()
-        except CSRFError:
-            if not getattr(current_app.view_functions[request.endpoint], "keeps_input", False):
-                raise
-            g.csrf_refused = True       # the view's form fails on its token; see forms.common.BaseForm
+        security.check_csrf(keeps_input=getattr(current_app.view_functions[request.endpoint], "keeps_input", False))
         return None
 
 

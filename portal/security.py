@@ -5,7 +5,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, has_request_context, request
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 csrf = CSRFProtect()
 request_log = logging.getLogger("portal.request")
@@ -68,10 +68,17 @@ def refuse_cross_site():
         abort(400)
 
 
-def check_csrf():
-    """Raise CSRFError when a form's token is missing, wrong or expired (POST, PUT, PATCH, DELETE)."""
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
+def check_csrf(keeps_input: bool = False):
+    """Raise CSRFError when a form's token is missing, wrong or expired (POST, PUT, PATCH, DELETE). Called by
+    the access gate; on a view that keeps input the request goes on instead, marked (`token_refused`)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
         csrf.protect()
+    except CSRFError:
+        if not keeps_input:
+            raise
+        g.csrf_refused = True
 
 
 def init_app(app):

@@ -38,7 +38,7 @@ class BaseForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         csrf = getattr(self, "csrf_token", None)
-        # g.csrf_refused: the access gate found the request's token invalid and let a view that keeps
+        # token_refused(): the access gate found the request's token invalid and let a view that keeps
         # input run; its form fails too, even one without a token field of its own.
         if (csrf is not None and csrf.errors) or token_refused():
             if csrf is not None:
