@@ -64,9 +64,13 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     page.locator("#q").blur()                       # leaving the box does not ask again (a click would be lost)
     page.wait_for_timeout(300)
     assert asked == []
+    page.evaluate("document.getElementById('queue-status').keptInPage = true")
     page.select_option("#status", "submitted")      # a filter changed: the results follow
     wait_until(page, lambda: "status=submitted" in page.url and "q=Hassan" in page.url)
     assert len(asked) == 1
+    # The count's live region stays (a screen reader announces a change in it); only its text is new.
+    wait_until(page, lambda: page.locator("#queue-status").text_content() == "1 application")
+    assert page.evaluate("document.getElementById('queue-status').keptInPage === true")
     page.locator("#queue-results a", has_text=application.reference).click()
     page.wait_for_load_state()
     assert_accessible(page)
