@@ -222,8 +222,13 @@ def resume(token):
 @bp.context_processor
 def _inline_checks():
     def check_on_leave(field):
-        """htmx attributes that check a text field when it is left, swapping only that field's group."""
-        return {"hx-post": url_for("apply.step", step=request.view_args.get("step"), validate=1),
-                "hx-trigger": "change", "hx-target": "closest .form-group", "hx-swap": "outerHTML",
-                "hx-select": f".form-group:has(> #{field.id})"}
+        """htmx attributes that check a text field when it is left, swapping only that field's group.
+        In the answer to that check, a refused field carries its error in data-announce: app.js says it
+        in #step-announcement, the live region that stays in the page (focus is on the next field by then)."""
+        attrs = {"hx-post": url_for("apply.step", step=request.view_args.get("step"), validate=1),
+                 "hx-trigger": "change", "hx-target": "closest .form-group", "hx-swap": "outerHTML",
+                 "hx-select": f".form-group:has(> #{field.id})"}
+        if request.args.get("validate") and field.errors:
+            attrs["data-announce"] = f"{_('Error:')} {field.errors[0]}"
+        return attrs
     return {"check_on_leave": check_on_leave}

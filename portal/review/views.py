@@ -86,16 +86,17 @@ def openings(reference):
 def add_note(reference):
     """Add an internal note; htmx gets the notes region back, others the page."""
     found = reviews.find(reference) or abort(404)
-    form = NoteForm()
+    form, added = NoteForm(), None
     if form.validate_on_submit():
-        reviews.add_note(found, current_user, form.body.data)
+        added = reviews.add_note(found, current_user, form.body.data)
         if not is_htmx():
             flash(_("Note added."), "success")
             return redirect(url_for("review.application", reference=reference, _anchor="notes"))
         form = None                                   # added: the blank form again
     if is_htmx():
+        # `added`: app.js moves focus to the new note and announces it in #notes-announcement.
         return render_template("review/_notes.html", application=found, notes=reviews.notes_of(found),
-                               note_form=form or NoteForm(formdata=None))
+                               note_form=form or NoteForm(formdata=None), added=added)
     return _application_page(reviews.open_application(reference, current_user), form)
 
 

@@ -72,9 +72,9 @@
     start();
   }
 
-  // After htmx adds or removes an entry (an education, a job), the new form says where focus goes
-  // (data-focus: the new entry's first field, or the heading) and what to announce (data-announce) in
-  // the live region that stays in the page.
+  // After htmx adds or removes an entry (an education, a job) or adds a note, the swapped-in content says
+  // where focus goes (data-focus: the new entry's first field, the new note, or the heading) and what to
+  // announce (data-announce) in the live region that stays in the page (data-live, else #step-announcement).
   document.addEventListener('htmx:afterSettle', function () {
     each(document, '[data-announce]', function (el) {
       var region = document.getElementById(el.getAttribute('data-live') || 'step-announcement');

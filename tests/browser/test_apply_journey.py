@@ -131,10 +131,14 @@ def test_the_form_on_a_phone(browser, live_server):
 
 def test_inline_check_when_a_field_is_left(page, live_server):
     page.goto(live_server.url + "/apply/about-you?lang=en")
+    page.evaluate("document.getElementById('step-announcement').keptInPage = true")
     page.fill("[name=birth_year]", "1850")
     page.locator("[name=birth_year]").blur()
     page.wait_for_selector("#birth_year-error")
     assert "Enter a year between 1920" in page.locator("#birth_year-error").inner_text()
+    # A screen reader hears it: the live region that stayed in the page now says the error.
+    expect(page.locator("#step-announcement")).to_contain_text("Error: Enter a year between 1920")
+    assert page.evaluate("document.getElementById('step-announcement').keptInPage === true")
     assert Application.select().count() == 0
     assert_accessible(page)
 

@@ -64,9 +64,13 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     page.locator("#q").blur()                       # leaving the box does not ask again (a click would be lost)
     page.wait_for_timeout(300)
     assert asked == []
+    page.evaluate("document.getElementById('queue-status').keptInPage = true")
     page.select_option("#status", "submitted")      # a filter changed: the results follow
     wait_until(page, lambda: "status=submitted" in page.url and "q=Hassan" in page.url)
     assert len(asked) == 1
+    # The count's live region stays (a screen reader announces a change in it); only its text is new.
+    wait_until(page, lambda: page.locator("#queue-status").text_content() == "1 application")
+    assert page.evaluate("document.getElementById('queue-status').keptInPage === true")
     page.locator("#queue-results a", has_text=application.reference).click()
     page.wait_for_load_state()
     assert_accessible(page)
@@ -75,6 +79,9 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     page.locator("#notes button").click()
     page.locator("#notes li", has_text="she can start in March").wait_for()
     assert page.locator("#body").input_value() == ""
+    # Focus moves to the new note and a status region that stayed in the page says so.
+    wait_until(page, lambda: page.evaluate("document.activeElement.textContent").count("she can start in March"))
+    assert page.locator("#notes-announcement").text_content() == "Note added."
 
     with page.expect_navigation():
         page.locator("a.button", has_text="Take this application").click()

@@ -145,7 +145,7 @@ def test_htmx_gets_only_the_results_and_the_url_is_the_filter(staff):
     make_application(full_name="Amal Hassan", language="da")
     response = staff.get("/review/?language=da", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
-    assert "<html" not in html and "Amal Hassan" in html and 'hx-swap-oob="true"' in html
+    assert "<html" not in html and "Amal Hassan" in html
     assert "HX-Request" in response.headers["Vary"]
     page = staff.get("/review/?language=da").get_data(as_text=True)
     soup = BeautifulSoup(page, "html.parser")
@@ -156,6 +156,18 @@ def test_htmx_gets_only_the_results_and_the_url_is_the_filter(staff):
     assert soup.select_one("#language option[selected]")["value"] == "da"   # the form shows the filter
     restored = staff.get("/review/?language=da", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in restored.get_data(as_text=True)
+
+
+def test_the_count_fills_the_live_region_that_stays_outside_the_results(staff):
+    make_application(full_name="Amal Hassan", language="da")
+    make_application(full_name="Bo Berg", language="da")
+    html = staff.get("/review/?language=da&lang=en", headers={"HX-Request": "true"}).get_data(as_text=True)
+    status = BeautifulSoup(html, "html.parser").find(id="queue-status")
+    assert status["hx-swap-oob"] == "innerHTML" and status.text == "2 applications"   # its content, not itself
+    soup = BeautifulSoup(staff.get("/review/?lang=en").get_data(as_text=True), "html.parser")
+    region = soup.find(id="queue-status")
+    assert region["role"] == "status" and region.find_parent(id="queue-results") is None
+    assert len(soup.find_all(id="queue-status")) == 1
 
 
 def test_queue_works_in_danish_and_english(app, staff):
