@@ -201,10 +201,10 @@ class WorkEntry(SubForm):
             self.role.errors.append(_l("Enter the job title"))
             valid = False
         if self.years.data is None and not self.years.errors:
-            self.years.errors.append(_l("Enter how many years you had this job, for example 2,5"))
+            self.years.errors.append(_l("Enter how many years you had this job, for example 2.5"))
             valid = False
         elif self.years.data is not None and not 0 < self.years.data <= 60:
-            self.years.errors.append(_l("Enter a number of years between 0,1 and 60"))
+            self.years.errors.append(_l("Enter a number of years between 0.1 and 60"))
             valid = False
         return valid
 

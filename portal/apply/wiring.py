@@ -2,7 +2,7 @@
 import re
 
 from flask import request, session, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
@@ -223,8 +223,7 @@ def _years(value):
 
 
 def _number(value):
-    """A number as a Dane reads it: 2.5 -> '2,5', 3.0 -> '3'."""
+    """A number as the page's language writes it: 2.5 -> '2,5' in Danish, '2.5' in English; 3.0 -> '3'."""
     if value is None:
         return None
-    text = f"{value:g}"
-    return text.replace(".", ",") if str(get_locale()) == "da" else text
+    return format_decimal(value)
