@@ -120,3 +120,14 @@ def test_english_dates_are_never_ambiguous(app):
         assert "12/6" not in format_datetime(datetime(2026, 12, 6, 12, 0), None)
     with app.test_request_context("/?lang=da"):
         assert format_date(date(2026, 12, 6), "long") == "6. december 2026"
+
+
+def test_a_municipality_is_named_wherever_the_eligibility_sentences_are_shown(app):
+    """"Bor i 101" read as a code: a page that does not pass its own names still shows the name."""
+    from portal.eligibility import RuleResult
+    source = ('{% from "macros/eligibility.html" import reason_text %}'
+              '{{ reason_text(r) }}')
+    result = RuleResult("catchment", "pass", "inside_catchment", {"municipality": "101"})
+    with app.test_request_context("/?lang=da"):
+        text = app.jinja_env.from_string(source).render(r=result)
+    assert "Bor i Københavns Kommune" in text and "101" not in text

@@ -105,3 +105,15 @@ def test_numbers_and_dates_on_the_mentor_pages_read_the_way_the_language_writes_
     page = client.post(f"/mentor/pairs/{pair_id}/meetings?lang=en", follow_redirects=True,
                        data={f"p{pair_id}-held_on": today.isoformat()}).get_data(as_text=True)
     assert f"on {today.day} {today:%B} {today.year}" in page and today.isoformat() not in page.split("alert-text")[1][:200]
+
+
+def test_countries_are_named_in_the_page_language_never_shown_as_codes(app, login_as):
+    client, application = _paired(app, login_as)
+    with app.app_context():
+        answers = {**application.answers,
+                   "education": {"entries": [{"level": "bachelor", "field": "Computer science", "country": "SY"}]}}
+        Application.update(answers=answers).where(Application.id == application.id).execute()
+    danish = client.get("/mentor/?lang=da").get_data(as_text=True)
+    english = client.get("/mentor/?lang=en").get_data(as_text=True)
+    assert "Computer science (Syrien)" in danish and "Computer science (Syria)" in english
+    assert "(SY)" not in danish + english
