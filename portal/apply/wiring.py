@@ -49,7 +49,7 @@ def _fill_choices(form, step):
     if step == "contact":
         form.municipality.choices = municipality_choices()
     elif step == "residence":
-        form.country_of_origin.choices = f.country_choices()
+        form.country_of_origin.choices = f.country_choices(origin=True)
     elif step in ("education", "work"):
         countries = f.country_choices()
         for entry in form.entries:
@@ -161,7 +161,7 @@ def check_rows(application, links=True):
     """The answers as (section title, rows) for the DKFDS summary list; each row links to its step
     (`links=False`: no links, for staff, who read the answers but do not change them)."""
     answers = application.answers or {}
-    countries = dict(f.country_choices())
+    countries = dict(f.country_choices(origin=True))
     municipalities = dict(Municipality.names())
     sections = []
 

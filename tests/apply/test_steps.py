@@ -344,3 +344,15 @@ def test_work_years_accept_both_separators_in_both_languages_and_show_back_in_th
         assert current(client).answers["work"]["entries"][0]["years"] == kept
     assert 'value="6,5"' in text(client.get("/apply/work?lang=da"))
     assert 'value="6.5"' in text(client.get("/apply/work?lang=en"))
+
+
+def test_the_country_of_origin_may_be_stateless_or_unknown(client):
+    fill(client, until="residence")
+    page = text(client.get("/apply/residence?lang=da"))
+    assert '<option value="stateless">Statsløs</option>' in page and '<option value="unknown">Ukendt</option>' in page
+    response = client.post("/apply/residence?lang=en", data={**VALID["residence"], "country_of_origin": "stateless"})
+    assert response.status_code == 302, errors(response)
+    assert current(client).answers["residence"]["country_of_origin"] == "stateless"
+    fill(client, residence={"country_of_origin": "stateless"})
+    assert "Stateless" in text(client.get("/apply/check?lang=en"))
+    assert "Statsløs" not in text(client.get("/apply/education?lang=da"))     # not a country to study in
