@@ -131,3 +131,13 @@ def test_a_municipality_is_named_wherever_the_eligibility_sentences_are_shown(ap
     with app.test_request_context("/?lang=da"):
         text = app.jinja_env.from_string(source).render(r=result)
     assert "Bor i Københavns Kommune" in text and "101" not in text
+
+
+def test_the_danish_wording_reads_naturally(client):
+    """Wording fixes from issue 21: the old phrasings read as translated, not as Danish."""
+    words = {"/login?lang=da": ("Som ansøger behøver du ikke en konto.", "Som ansøger skal du ikke"),
+             "/?lang=da": ("cirka to gange om måneden på virksomheden.", "på virksomhedens lokation."),
+             "/status/?lang=da": ("Det ser for eksempel sådan ud: MB-7K3F-9Q2X", "Det ser sådan her ud")}
+    for path, (new, old) in words.items():
+        page = client.get(path).get_data(as_text=True)
+        assert new in page and old not in page, path
