@@ -20,6 +20,9 @@ def create_app(overrides=None):
     _ensure_mail_server(app)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'mentorbro.db'}"
+    if not app.config.get("BASE_URL"):
+        # scripts/serve.sh serves on $PORT: emailed and on-screen links must point there too.
+        app.config["BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
 
     from . import access, auth, cli, context, db, errors, i18n, mail, security, serving
     from .accounts import views as accounts

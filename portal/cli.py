@@ -36,6 +36,7 @@ def init_app(app):
         """Load demo data into an empty database and print the demo logins."""
         migrate()
         logins_file = Path(current_app.instance_path) / "demo-logins.txt"
+        logins_file.parent.mkdir(parents=True, exist_ok=True)   # absent when the database lives elsewhere
         with database.connection_context():
             created = demo.seed(lambda: secrets.token_urlsafe(9))
             if applications:

@@ -38,7 +38,7 @@ class Default:
     MAIL_USE_TLS = False
     MAIL_SENDER = "Mentorbro <noreply@mentorbro.dk>"
     MAIL_SEND_AFTER_REQUEST = True
-    BASE_URL = "http://127.0.0.1:5000"
+    BASE_URL = None                        # default: http://127.0.0.1:<PORT, else 5000> (the port served)
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
 
 

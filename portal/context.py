@@ -1,9 +1,12 @@
 """What every template may use: the navigation for the signed-in user's role."""
 from dataclasses import dataclass
 
+from babel import Locale
+
 from flask import current_app, has_request_context, request, url_for
 from flask_login import current_user
 
+from .i18n import current_lang
 from .i18n import lazy_gettext as _l
 
 NAV_BY_ROLE = {
@@ -33,7 +36,21 @@ def nav_links() -> list[NavLink]:
     return [NavLink(url, label, url == current) for url, label in items]
 
 
+def municipality_name(code: str | None) -> str:
+    """A municipality's name for its code ("101" -> "Københavns Kommune"); a code not known stays a code."""
+    from .models import Municipality
+    return dict(Municipality.names()).get(code, code or "")
+
+
+def country_name(code: str | None) -> str:
+    """A country's name in the page's language ("SY" -> "Syrien" or "Syria"), from CLDR via Babel."""
+    return Locale.parse(current_lang()).territories.get(code, code or "") if code else ""
+
+
 def init_app(app):
+    # Names where a page would otherwise show a code: every template and macro (imported with or without
+    # context) may call them.
+    app.jinja_env.globals.update(municipality_name=municipality_name, country_name=country_name)
     @app.context_processor
     def _navigation():
         return {"nav_links": nav_links(), "view_endpoints": app.view_functions}

@@ -82,12 +82,25 @@ def lang_url(code: str) -> str:
 
 
 STANDARD_FORMATS = ("short", "medium", "long", "full")
+# English dates read day, month, year with the month in words ("6 December 2026"): the American "12/6/26"
+# is read as 12 June in Denmark, and so is the British "06/12/2026" by an American reader.
+ENGLISH_DATE_PATTERNS = {"short": "d MMM y", "medium": "d MMM y", "long": "d MMMM y", "full": "EEEE d MMMM y"}
+
+
+def format_date(value, format="medium"):
+    """Flask-Babel's `format_date` (the `dateformat` filter), with unambiguous English dates."""
+    format = format or "medium"
+    if value is not None and format in STANDARD_FORMATS and current_lang() == "en":
+        return flask_babel.format_date(value, ENGLISH_DATE_PATTERNS[format])
+    return flask_babel.format_date(value, format)
+
 
 
 def format_datetime(value, format="medium"):
     """Flask-Babel's `format_datetime` (the `datetimeformat` filter), kept per moment, language and time
     zone: an application's history shows the same few dozen moments at every opening, and babel looks the
     language's patterns up, and converts the time zone, again for every one."""
+    format = format or "medium"
     if value is None or format not in STANDARD_FORMATS:
         return flask_babel.format_datetime(value, format)
     return _formatted(value, format, str(get_locale()), str(get_timezone()))
@@ -103,7 +116,12 @@ def _formatted(value, format, locale, timezone):       # locale and time zone: t
 
 @functools.lru_cache(maxsize=32)
 def _patterns(locale, format):
-    """As babel.dates.format_datetime puts a standard format together: (date and time, time, date)."""
+    """As babel.dates.format_datetime puts a standard format together: (date and time, time, date).
+    English: British patterns (a 24-hour clock, as in Denmark), the date as ENGLISH_DATE_PATTERNS."""
+    if locale == "en":
+        return (dates.get_datetime_format(format, locale="en_GB").replace("'", ""),
+                dates.parse_pattern(dates.get_time_format(format, locale="en_GB")),
+                dates.parse_pattern(ENGLISH_DATE_PATTERNS[format]))
     return (dates.get_datetime_format(format, locale=locale).replace("'", ""),
             dates.parse_pattern(dates.get_time_format(format, locale=locale)),
             dates.parse_pattern(dates.get_date_format(format, locale=locale)))
@@ -122,6 +140,7 @@ def init_app(app):
     # a page gets one bound to the catalogue of the language it is rendered in (force_locale included).
     app.jinja_env.globals["_"] = _gettext_with(None)
     app.jinja_env.filters["datetimeformat"] = format_datetime
+    app.jinja_env.filters["dateformat"] = format_date
 
     @app.context_processor
     def _language_context():

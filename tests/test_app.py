@@ -192,3 +192,22 @@ def test_pages_name_an_icon_that_is_served(client):
     href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
     icon = client.get(href)
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+
+
+def test_emailed_links_point_to_the_port_served(monkeypatch, tmp_path):
+    """`PORT=5101 ./scripts/serve.sh` serves on 5101: links follow the port unless PORTAL_BASE_URL says otherwise."""
+    from portal.services.registration import absolute_url
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5101")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "x"})
+    with app.test_request_context():
+        assert absolute_url("status.start").startswith("http://127.0.0.1:5101/")
+    monkeypatch.delenv("PORT")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "x"})
+    with app.test_request_context():
+        assert absolute_url("status.start").startswith("http://127.0.0.1:5000/")
+    monkeypatch.setenv("PORT", "5101")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://ansog.mentorbro.dk")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "x"})
+    with app.test_request_context():
+        assert absolute_url("status.start").startswith("https://ansog.mentorbro.dk/")

@@ -78,3 +78,12 @@ def test_production_hashes_use_argon2id_at_full_cost():
         assert fresh.hash_password("x").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     finally:
         fresh.use_parameters(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def test_seed_demo_creates_the_instance_folder_when_the_database_lives_elsewhere(app, tmp_path):
+    """A fresh clone with PORTAL_DATABASE_URL set has no instance/ yet: the logins file goes there anyway."""
+    app.instance_path = str(tmp_path / "fresh-clone" / "instance")
+    result = run(app, "seed-demo")
+    assert result.exit_code == 0, result.output
+    assert "staff@demo.mentorbro.dk" in result.output
+    assert (tmp_path / "fresh-clone" / "instance" / "demo-logins.txt").exists()

@@ -1,7 +1,6 @@
 """Admin forms: a programme's details, its eligibility rules and catchment, and the re-check confirmation."""
 from datetime import date
 
-from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
@@ -13,6 +12,7 @@ from wtforms.widgets import TextInput
 from ..apply.forms import RESIDENCE_CHOICES
 from ..eligibility import CEFR_LEVELS, ISCED_LEVELS
 from ..forms.common import BaseForm, LocalFloatField
+from ..i18n import format_date
 from ..i18n import lazy_gettext as _l
 
 MAX_WORK_YEARS = 80          # the eligibility module's own plausibility limit per job
@@ -28,11 +28,6 @@ assert {int(choice.value) for choice in ISCED_CHOICES} == set(ISCED_LEVELS.value
 
 class YearsField(LocalFloatField):
     """Years with a decimal comma in Danish: 2,5 is shown as typed, 2.0 as 2."""
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return format_decimal(self.data) if self.data is not None else ""
 
 
 class WholeNumberField(IntegerField):
@@ -53,7 +48,7 @@ class RulesForm(BaseForm):
         invalid_choice_message=_l("Choose a minimum level of education from the list"))
     min_work_years = YearsField(
         _l("Minimum years of work experience"),
-        [InputRequired(_l("Enter the minimum years of work experience, for example 2 or 2,5")),
+        [InputRequired(_l("Enter the minimum years of work experience, for example 2 or 2.5")),
          NumberRange(min=0, max=MAX_WORK_YEARS,
                      message=_l("Enter a number of years from 0 to %(max)s", max=MAX_WORK_YEARS))])
     accepted_residence = SelectMultipleField(

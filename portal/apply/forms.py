@@ -69,9 +69,12 @@ GOAL_CHOICES = [("job", _l("A job")), ("education", _l("An education")), ("inter
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "XK"}
 
 
-def country_choices():
-    """Countries in the reader's language, sorted by name (names from CLDR via Babel)."""
-    return [("", _l("Choose a country")), *_countries(str(get_locale() or "da"))]
+def country_choices(origin=False):
+    """Countries in the reader's language, sorted by name (names from CLDR via Babel). For the country a
+    person comes from (`origin`), also "Stateless" and "Unknown": many refugees have no country, or do not
+    know which one the authorities have written down."""
+    extra = [("stateless", _l("Stateless")), ("unknown", _l("Unknown"))] if origin else []
+    return [("", _l("Choose a country")), *extra, *_countries(str(get_locale() or "da"))]
 
 
 @functools.lru_cache(maxsize=8)
@@ -201,10 +204,10 @@ class WorkEntry(SubForm):
             self.role.errors.append(_l("Enter the job title"))
             valid = False
         if self.years.data is None and not self.years.errors:
-            self.years.errors.append(_l("Enter how many years you had this job, for example 2,5"))
+            self.years.errors.append(_l("Enter how many years you had this job, for example 2.5"))
             valid = False
         elif self.years.data is not None and not 0 < self.years.data <= 60:
-            self.years.errors.append(_l("Enter a number of years between 0,1 and 60"))
+            self.years.errors.append(_l("Enter a number of years between 0.1 and 60"))
             valid = False
         return valid
 

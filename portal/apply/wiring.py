@@ -2,7 +2,7 @@
 import re
 
 from flask import request, session, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
@@ -49,7 +49,7 @@ def _fill_choices(form, step):
     if step == "contact":
         form.municipality.choices = municipality_choices()
     elif step == "residence":
-        form.country_of_origin.choices = f.country_choices()
+        form.country_of_origin.choices = f.country_choices(origin=True)
     elif step in ("education", "work"):
         countries = f.country_choices()
         for entry in form.entries:
@@ -161,7 +161,7 @@ def check_rows(application, links=True):
     """The answers as (section title, rows) for the DKFDS summary list; each row links to its step
     (`links=False`: no links, for staff, who read the answers but do not change them)."""
     answers = application.answers or {}
-    countries = dict(f.country_choices())
+    countries = dict(f.country_choices(origin=True))
     municipalities = dict(Municipality.names())
     sections = []
 
@@ -223,8 +223,7 @@ def _years(value):
 
 
 def _number(value):
-    """A number as a Dane reads it: 2.5 -> '2,5', 3.0 -> '3'."""
+    """A number as the page's language writes it: 2.5 -> '2,5' in Danish, '2.5' in English; 3.0 -> '3'."""
     if value is None:
         return None
-    text = f"{value:g}"
-    return text.replace(".", ",") if str(get_locale()) == "da" else text
+    return format_decimal(value)

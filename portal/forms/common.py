@@ -2,6 +2,7 @@
 import math
 import re
 
+from flask_babel import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField
 from wtforms.fields import FloatField, IntegerField
@@ -57,8 +58,14 @@ class SubForm(Form):
 
 
 class LocalFloatField(FloatField):
-    """A number that accepts a decimal comma, as Danes write it ("2,5")."""
+    """A number with a decimal comma or point in either language ("2,5" or "2.5"), shown back as typed, or
+    as the page's language writes it (Danish "2,5", English "2.5"; no grouping, so it reads back the same)."""
     widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_decimal(self.data, "0.###") if self.data is not None else ""
 
     def process_formdata(self, valuelist):
         text = str(valuelist[0]).strip().replace(",", ".") if valuelist else ""
@@ -68,9 +75,9 @@ class LocalFloatField(FloatField):
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(self.invalid_value_message or _l("Enter a number, for example 2,5")) from None
+            raise ValueError(self.invalid_value_message or _l("Enter a number, for example 2.5")) from None
         if not math.isfinite(value):
-            raise ValueError(self.invalid_value_message or _l("Enter a number, for example 2,5"))
+            raise ValueError(self.invalid_value_message or _l("Enter a number, for example 2.5"))
         self.data = value
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import roles
+from ..i18n import format_date
 from ..models import Pair
 from ..programmes.forms import MILESTONE_CHOICES, MeetingForm, MilestoneForm
 from ..security import keeps_input
@@ -83,7 +84,7 @@ def log_meeting(pair_id):
         return _page({pair.id: (form, None)})
     service.log_meeting(pair, _me(), form.held_on.data, form.note.data)
     flash(_("Meeting with %(name)s on %(date)s logged. Thank you!", name=pair.application.full_name,
-            date=form.held_on.data.isoformat()), "success")
+            date=format_date(form.held_on.data, "long")), "success")
     return redirect(url_for("mentor.index"))
 
 

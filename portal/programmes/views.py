@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import staff_only
+from ..i18n import format_date
 from ..i18n import lazy_gettext as _l
 from ..models import Application, Programme
 from ..security import keeps_input
@@ -199,7 +200,7 @@ def log_meeting(programme_id, pair_id):
     if not form.validate_on_submit():
         return _pair_page(p, found, meeting_form=form)
     service.log_meeting(found, _actor(), form.held_on.data, form.note.data)
-    flash(_("Meeting on %(date)s logged.", date=form.held_on.data.isoformat()), "success")
+    flash(_("Meeting on %(date)s logged.", date=format_date(form.held_on.data, "long")), "success")
     return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
 
 

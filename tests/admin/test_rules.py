@@ -31,7 +31,7 @@ def saved_events():
 def test_the_admin_home_lists_programmes_with_start_date_version_and_sites(admin, programme):
     html = text(admin.get("/admin/?lang=en"))
     assert f'href="/admin/programmes/{programme.id}/rules"' in html
-    for words in ("Erhvervsmentor 2027", "March 1, 2027", "Version 1", "Copenhagen office (Ballerup)",
+    for words in ("Erhvervsmentor 2027", "1 March 2027", "Version 1", "Copenhagen office (Ballerup)",
                   "Aarhus office (Aarhus C)"):
         assert words in html
 
@@ -198,8 +198,8 @@ def test_a_save_based_on_an_old_version_is_refused_and_keeps_what_was_typed(admi
     ({"min_isced": "abc"}, "Choose a minimum level of education from the list"),
     ({"min_cefr": "D1"}, "Choose a minimum language level from A1 to C2"),
     ({"min_work_years": "-1"}, "Enter a number of years from 0 to 80"),
-    ({"min_work_years": "two"}, "Enter a number, for example 2,5"),
-    ({"min_work_years": ""}, "Enter the minimum years of work experience, for example 2 or 2,5"),
+    ({"min_work_years": "two"}, "Enter a number, for example 2.5"),
+    ({"min_work_years": ""}, "Enter the minimum years of work experience, for example 2 or 2.5"),
     ({"accepted_residence": None}, "Choose at least one residence basis the programme accepts"),
     ({"accepted_residence": ["7-1", "refugee"]}, "Choose residence bases from the list"),
 ])

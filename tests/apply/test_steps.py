@@ -74,8 +74,8 @@ def test_answers_are_saved_on_the_server_not_in_the_cookie(client):
     ("residence", {"residence_basis": "§ 99"}, "Not a valid choice"),
     ("education", {"entries-0-level": ""}, "Choose the level of this education"),
     ("education", {"entries-0-field": ""}, "Enter the subject of this education"),
-    ("work", {"entries-0-years": "lots"}, "Enter a number, for example 2,5"),
-    ("work", {"entries-0-years": "61"}, "between 0,1 and 60"),
+    ("work", {"entries-0-years": "lots"}, "Enter a number, for example 2.5"),
+    ("work", {"entries-0-years": "61"}, "between 0.1 and 60"),
     ("work", {"entries-0-years": "nan"}, "Enter a number"),
     ("work", {"entries-0-role": ""}, "Enter the job title"),
     ("languages", {"danish_test_passed": "yes", "danish_test": ""}, "Choose the Danish test you passed"),
@@ -334,3 +334,25 @@ def test_a_save_from_before_submission_changes_nothing_after_it(app):
         with pytest.raises(registration.NotEditable):
             registration.save_step(stale, "residence", ANSWERS["residence"])
         assert set(Application.get_by_id(draft.id).answers) == {"about-you"}
+
+
+def test_work_years_accept_both_separators_in_both_languages_and_show_back_in_the_page_language(client):
+    fill(client, until="goals")
+    for lang, typed, kept in (("da", "2.5", 2.5), ("en", "3,5", 3.5), ("en", "1.5", 1.5), ("da", "6,5", 6.5)):
+        response = client.post(f"/apply/work?lang={lang}", data={**VALID["work"], "entries-0-years": typed})
+        assert response.status_code == 302, errors(response)
+        assert current(client).answers["work"]["entries"][0]["years"] == kept
+    assert 'value="6,5"' in text(client.get("/apply/work?lang=da"))
+    assert 'value="6.5"' in text(client.get("/apply/work?lang=en"))
+
+
+def test_the_country_of_origin_may_be_stateless_or_unknown(client):
+    fill(client, until="residence")
+    page = text(client.get("/apply/residence?lang=da"))
+    assert '<option value="stateless">Statsløs</option>' in page and '<option value="unknown">Ukendt</option>' in page
+    response = client.post("/apply/residence?lang=en", data={**VALID["residence"], "country_of_origin": "stateless"})
+    assert response.status_code == 302, errors(response)
+    assert current(client).answers["residence"]["country_of_origin"] == "stateless"
+    fill(client, residence={"country_of_origin": "stateless"})
+    assert "Stateless" in text(client.get("/apply/check?lang=en"))
+    assert "Statsløs" not in text(client.get("/apply/education?lang=da"))     # not a country to study in

@@ -84,3 +84,36 @@ def test_the_mentor_records_a_milestone_and_the_mentee_is_congratulated(app, log
         mail.send_pending()
         assert Application.get_by_id(application.id).status == "matched"
     assert any("you have a job offer" in m["Subject"] for m in inbox.to("amal@example.org"))
+
+
+def test_numbers_and_dates_on_the_mentor_pages_read_the_way_the_language_writes_them(app, login_as):
+    """Danish: "6,5 år" and "den 6. december 2026"; English: "6.5 years" and "6 December 2026"."""
+    from flask_babel import force_locale, format_date
+    client, application = _paired(app, login_as)
+    with app.app_context():
+        answers = {**application.answers, "work": {"entries": [{"role": "Developer", "sector": "IT", "years": 6.5}]}}
+        Application.update(answers=answers).where(Application.id == application.id).execute()
+        pair_id = application.pairs.get().id
+    assert "(6,5 år)" in client.get("/mentor/?lang=da").get_data(as_text=True)
+    assert "(6.5 years)" in client.get("/mentor/?lang=en").get_data(as_text=True)
+    today = date.today()
+    with app.test_request_context("/"), force_locale("da"):
+        danish_date = format_date(today, "long")          # "6. december 2026"
+    page = client.post(f"/mentor/pairs/{pair_id}/meetings?lang=da", follow_redirects=True,
+                       data={f"p{pair_id}-held_on": today.isoformat()}).get_data(as_text=True)
+    assert f"den {danish_date} er registreret" in page and today.isoformat() not in page.split("alert-text")[1][:200]
+    page = client.post(f"/mentor/pairs/{pair_id}/meetings?lang=en", follow_redirects=True,
+                       data={f"p{pair_id}-held_on": today.isoformat()}).get_data(as_text=True)
+    assert f"on {today.day} {today:%B} {today.year}" in page and today.isoformat() not in page.split("alert-text")[1][:200]
+
+
+def test_countries_are_named_in_the_page_language_never_shown_as_codes(app, login_as):
+    client, application = _paired(app, login_as)
+    with app.app_context():
+        answers = {**application.answers,
+                   "education": {"entries": [{"level": "bachelor", "field": "Computer science", "country": "SY"}]}}
+        Application.update(answers=answers).where(Application.id == application.id).execute()
+    danish = client.get("/mentor/?lang=da").get_data(as_text=True)
+    english = client.get("/mentor/?lang=en").get_data(as_text=True)
+    assert "Computer science (Syrien)" in danish and "Computer science (Syria)" in english
+    assert "(SY)" not in danish + english

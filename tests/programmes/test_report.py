@@ -43,3 +43,16 @@ def test_seeding_twice_changes_nothing(app):
     with app.test_request_context("/"):
         assert demo.seed(lambda: "x") == []
         assert Programme.select().where(Programme.name == "Erhvervsmentor 2016").count() == 1
+
+
+def test_report_numbers_are_written_the_way_the_page_language_writes_them(app, login_as):
+    """Danish pages use a decimal comma ("10,5 møder"), English pages a point; never Python's own "10.5"."""
+    programme = demo_2016(app)
+    with app.app_context():
+        average = round(service.report(programme, date.today()).meetings_per_pair, 1)
+    assert average != int(average), "the demo's average should have a decimal to show"
+    client = login_as("staff")
+    danish = client.get(f"/programmes/{programme.id}/report?lang=da").get_data(as_text=True)
+    english = client.get(f"/programmes/{programme.id}/report?lang=en").get_data(as_text=True)
+    assert f"{average:g}".replace(".", ",") + " møder" in danish and f"{average:g} møder" not in danish
+    assert f"{average:g} meetings" in english

@@ -195,3 +195,14 @@ def test_the_answer_does_the_same_database_work_whether_or_not_the_details_match
     send_mail(app)
     assert [m["Subject"] for m in inbox.messages] == [f"Your link to your application ({application.reference})"] * 2
     assert all(m["To"] == application.email for m in inbox.messages)
+
+
+def test_the_status_page_in_danish_says_a_person_reads_it_soon_and_offers_the_data_as_a_file(app, inbox, client):
+    application = submitted_application(app, language="da")
+    inbox.messages.clear()
+    ask_for_link(client, application)
+    send_mail(app)
+    client.post(emailed_link(app, inbox, "amal@example.org"))
+    page = client.get("/status/application?lang=da").get_data(as_text=True)
+    assert "En medarbejder i foreningen læser snart din ansøgning." in page and "foreningen vil læse din ansøgning" not in page
+    assert "Hent mine oplysninger (som en fil)" in page and "Download mine oplysninger (JSON)" not in page
