@@ -429,10 +429,10 @@ def test_once_the_course_has_started_its_start_date_stays(app, admin, programme)
     with app.test_request_context("/"):
         programme_service.start(programme, admin.user, date(2027, 3, 2))
     page = text(admin.get(edit_url(programme)))
-    assert "The course started on March 2, 2027: the start date can no longer be changed." in page
+    assert "The course started on 2 March 2027: the start date can no longer be changed." in page
     assert BeautifulSoup(page, "html.parser").find("input", attrs={"name": "start_date"}).has_attr("readonly")
     assert refused_edit(admin, programme, start_date="2027-05-01", capacity="30") == [
-        "The course started on March 2, 2027, so the start date can no longer be changed"]
+        "The course started on 2 March 2027, so the start date can no longer be changed"]
     saved = Programme.get_by_id(programme.id)
     assert (saved.start_date, saved.capacity) == (date(2027, 3, 1), 25) and not events("programme.updated")
     # everything else may still change, the length too
