@@ -48,7 +48,7 @@ def library_class_names(cls) -> frozenset[str]:
     try:
         names |= assigned_on_self(ast.parse(textwrap.dedent(inspect.getsource(cls))))
     except (OSError, TypeError, SyntaxError):
-        pass
+        pass            # no Python source (a C extension, a builtin): its body's names above are all there is
     return frozenset(names)
 
 

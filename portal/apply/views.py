@@ -115,8 +115,8 @@ def _keep_and_leave(application, step, completed, leaving, form):
             application = registration.new_draft(typed.get("language", [""])[0] or str(get_locale() or "da"))
             session[SESSION_KEY] = application.public_id
         registration.keep_unsaved(application, step, typed)
-    except registration.NotEditable:
-        pass                                     # sent in another tab meanwhile: nothing here to keep
+    except registration.NotEditable:             # sent in another tab meanwhile: nothing here to keep
+        flash(_("Your application has already been sent, so it cannot be changed here."), "info")
     except registration.StorageFull:
         form.form_errors.append(_("The service is busy right now") + ". "
                                 + _("Nothing you entered has been lost. Try again in a few minutes."))
