@@ -23,8 +23,8 @@ def test_an_admin_finds_a_user_among_many(page, live_server):
     secret = page.locator("#totp-secret").inner_text()            # first sign-in: the admin enrols
     assert_accessible(page)
     page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
 
     page.goto(live_server.url + "/admin/users?lang=en")
     assert page.get_by_text("61 users.").is_visible()

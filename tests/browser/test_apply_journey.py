@@ -15,8 +15,10 @@ def choose(page, name, value):
 
 
 def continue_(page):
-    page.locator("#step-form button.button-primary").click()
-    page.wait_for_load_state()
+    # Wait for the answer to this very submit: waiting for a load state alone can return while the old page
+    # is still shown, and the next fill would then type into a page that is about to go away.
+    with page.expect_navigation():
+        page.locator("#step-form button.button-primary").click()
 
 
 def complete_application(page, base, language, javascript=True, assert_accessible=assert_accessible):

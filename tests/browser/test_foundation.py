@@ -41,8 +41,8 @@ def test_staff_login_and_logout(page, live_server):
     assert page.get_by_text("The email or password is not correct.").first.is_visible()
     assert_accessible(page)
     page.get_by_label("Password").fill("a-long-password-1")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     assert page.get_by_text("Sara Staff").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Log out").click()

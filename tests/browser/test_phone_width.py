@@ -52,8 +52,8 @@ def test_every_page_of_the_journey_fits_a_360_px_phone(phone, live_server):
     page = phone
     page.goto(f"{live_server.url}/?lang=da")
     measure(page, "start")
-    page.locator("a.button-start").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.button-start").click()
     continue_(page)                                   # nothing filled in: the error summary
     measure(page, "about-you-errors")
     assert gap(page, "label[for=language-1]", "#step-form button.button-primary") >= 24   # DKFDS spacing
@@ -122,8 +122,8 @@ def test_every_page_of_the_journey_fits_a_360_px_phone(phone, live_server):
     measure(page, "status")
     page.fill("[name=reference]", reference)
     page.fill("[name=email]", EMAIL)
-    page.locator("form button.button-primary").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form button.button-primary").click()
     measure(page, "status-link-sent")
     link = _emailed_link(live_server, r"/status/sign-in/\S+")
     page.goto(live_server.url + link)
@@ -139,8 +139,8 @@ def test_every_page_of_the_journey_fits_a_360_px_phone(phone, live_server):
     page.goto(f"{live_server.url}/login")
     page.fill("[name=email]", "staff@mentorbro.dk")
     page.fill("[name=password]", "a-long-password-1")
-    page.locator("form button.button-primary").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form button.button-primary").click()
     page.goto(f"{live_server.url}/review/")
     measure(page, "queue")
     caption = page.locator("table.table--responsive-headers caption").bounding_box()
