@@ -161,7 +161,7 @@ def test_reading_the_start_page_sets_no_cookie_but_a_form_page_carries_the_htmx_
         assert b"X-CSRFToken" not in response.data
     form_page = client.get("/apply/about-you")
     assert "session=" in form_page.headers["Set-Cookie"]
-    assert b'hx-headers=\'{"X-CSRFToken": "' in form_page.data
+    assert b'data-hx-headers=\'{"X-CSRFToken": "' in form_page.data
 
 
 def test_emails_keep_their_own_language_inside_a_request_in_another(app, make_user):

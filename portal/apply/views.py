@@ -225,9 +225,9 @@ def _inline_checks():
         """htmx attributes that check a text field when it is left, swapping only that field's group.
         In the answer to that check, a refused field carries its error in data-announce: app.js says it
         in #step-announcement, the live region that stays in the page (focus is on the next field by then)."""
-        attrs = {"hx-post": url_for("apply.step", step=request.view_args.get("step"), validate=1),
-                 "hx-trigger": "change", "hx-target": "closest .form-group", "hx-swap": "outerHTML",
-                 "hx-select": f".form-group:has(> #{field.id})"}
+        attrs = {"data-hx-post": url_for("apply.step", step=request.view_args.get("step"), validate=1),
+                 "data-hx-trigger": "change", "data-hx-target": "closest .form-group", "data-hx-swap": "outerHTML",
+                 "data-hx-select": f".form-group:has(> #{field.id})"}
         if request.args.get("validate") and field.errors:
             attrs["data-announce"] = f"{_('Error:')} {field.errors[0]}"
         return attrs

@@ -27,4 +27,4 @@ def test_the_region_that_says_it_is_outside_the_swapped_field_group(client):
     soup = BeautifulSoup(client.get("/apply/about-you?lang=en").get_data(as_text=True), "html.parser")
     region = soup.find(id="step-announcement")
     assert region["role"] == "status" and region.find_parent("form") is None
-    assert soup.find(id="full_name")["hx-target"] == "closest .form-group"
+    assert soup.find(id="full_name")["data-hx-target"] == "closest .form-group"

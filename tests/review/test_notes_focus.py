@@ -39,4 +39,4 @@ def test_the_notes_live_region_stays_outside_what_htmx_swaps(staff):
     region = soup.find(id="notes-announcement")
     assert region["role"] == "status" and region.text == ""
     assert soup.find(id="notes").find(id="notes-announcement") is None
-    assert soup.select_one("#notes form")["hx-target"] == "#notes"
+    assert soup.select_one("#notes form")["data-hx-target"] == "#notes"

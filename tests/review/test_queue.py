@@ -150,9 +150,9 @@ def test_htmx_gets_only_the_results_and_the_url_is_the_filter(staff):
     page = staff.get("/review/?language=da").get_data(as_text=True)
     soup = BeautifulSoup(page, "html.parser")
     form = soup.select_one("form[role=search]")
-    assert form["method"] == "get" and form["hx-get"] == "/review/" and form["hx-push-url"] == "true"
-    assert form["hx-target"] == "#queue-results" and "change" in form["hx-trigger"]
-    assert "keyup changed delay:400ms" in soup.select_one("#q")["hx-trigger"]
+    assert form["method"] == "get" and form["data-hx-get"] == "/review/" and form["data-hx-push-url"] == "true"
+    assert form["data-hx-target"] == "#queue-results" and "change" in form["data-hx-trigger"]
+    assert "keyup changed delay:400ms" in soup.select_one("#q")["data-hx-trigger"]
     assert soup.select_one("#language option[selected]")["value"] == "da"   # the form shows the filter
     restored = staff.get("/review/?language=da", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in restored.get_data(as_text=True)
@@ -163,7 +163,7 @@ def test_the_count_fills_the_live_region_that_stays_outside_the_results(staff):
     make_application(full_name="Bo Berg", language="da")
     html = staff.get("/review/?language=da&lang=en", headers={"HX-Request": "true"}).get_data(as_text=True)
     status = BeautifulSoup(html, "html.parser").find(id="queue-status")
-    assert status["hx-swap-oob"] == "innerHTML" and status.text == "2 applications"   # its content, not itself
+    assert status["data-hx-swap-oob"] == "innerHTML" and status.text == "2 applications"   # its content, not itself
     soup = BeautifulSoup(staff.get("/review/?lang=en").get_data(as_text=True), "html.parser")
     region = soup.find(id="queue-status")
     assert region["role"] == "status" and region.find_parent(id="queue-results") is None
