@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 
 from ..db import database
 from ..mail import MAX_ATTEMPTS
+from .. import lifecycle
+from ..lifecycle import Status
 from ..models import Application, EmailCount, LoginAttempt, LoginThrottle, OneTimeToken, Outbox, Programme
 from . import audit, limits
 from .status import clear_write_ahead_log, delete_personal_data, forget_deleted_search_terms
@@ -16,7 +18,7 @@ DEFAULT_RETENTION = timedelta(days=730)
 EMAIL_LIFETIME = timedelta(days=90)
 # Sign-in attempts (email and address, for throttling) are kept this long (data_inventory.csv).
 LOGIN_ATTEMPT_LIFETIME = timedelta(days=30)
-CLOSED = ("rejected", "withdrawn", "completed")
+CLOSED = tuple(lifecycle.CLOSED)
 
 
 @dataclass
@@ -31,7 +33,7 @@ class PurgeReport:
 
 def _stale(now: datetime):
     """The applications to delete now: drafts untouched for 30 days, closed ones past retention."""
-    drafts = Application.select().where((Application.status == "draft")
+    drafts = Application.select().where((Application.status == Status.DRAFT)
                                         & (Application.updated_at < now - DRAFT_LIFETIME))
     closed = []
     for programme in [None, *Programme.select()]:

@@ -13,7 +13,7 @@ def active_pair(app, programme, started_days_ago=70, **mentee):
         m = mentor(email=f"m{application.id}@example.org")
         staff = application.decided_by
         pair = service.accept(programme, application, m, staff, date.today())
-        service.start(programme, staff, date.today())
+        service.start(programme, staff, max(date.today(), programme.start_date))
         Pair.update(started_on=date.today() - timedelta(days=started_days_ago)).where(Pair.id == pair.id).execute()
         return Pair.get_by_id(pair.id)
 
