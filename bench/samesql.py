@@ -30,7 +30,6 @@ import os
 import pickle
 import re
 import secrets
-import statistics
 import sys
 import tempfile
 import time
