@@ -6,7 +6,7 @@ from flask import current_app, url_for
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
 from .. import eligibility, mail
-from ..apply.steps import STEPS, first_unfinished
+from ..answers import STEPS, first_unfinished
 from ..clock import now_utc
 from ..db import database
 from ..models import Application, Programme
