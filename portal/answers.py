@@ -177,17 +177,18 @@ def sections(answers: dict, municipality_names: dict, change_url=None):
     result.append((TITLES["residence"], residence_rows))
     education = answers.get("education", {}).get("entries", [])
     result.append((TITLES["education"], [
-        row("education", _label(EDUCATION_LEVELS, e.get("level")),
-            ", ".join(str(x) for x in filter(None, [e.get("field"), countries.get(e.get("country")), e.get("year_finished")])))
+        row("education", _label(EDUCATION_LEVELS, e.get("level")), _education(e, countries))
         for e in education] or [row("education", _l("Education"), _l("None added"))]))
     work = answers.get("work", {}).get("entries", [])
     result.append((TITLES["work"], [
-        row("work", w.get("role"), _years(w.get("years")) if w.get("years") else None)
+        row("work", w.get("role"), _listed(w.get("sector"), countries.get(w.get("country")),
+                                           _years(w.get("years")) if w.get("years") else None))
         for w in work] or [row("work", _l("Work experience"), _l("None added"))]))
     lang = answers.get("languages", {})
     result.append((TITLES["languages"], [
         row("languages", _l("Danish"), _label(CEFR_CHOICES, lang.get("danish_level"))),
         row("languages", _l("Danish test"), _label(DANISH_TEST_CHOICES, lang.get("danish_test")) if lang.get("danish_test") else _l("None")),
+        row("languages", _l("Danish course"), _danish_course(lang.get("danish_course"), lang.get("danish_module"))),
         row("languages", _l("English"), _label(CEFR_CHOICES, lang.get("english_level"))),
         row("languages", _l("English test"), " ".join(str(x) for x in filter(None, [
             _label(ENGLISH_TEST_CHOICES, lang.get("english_test")) if lang.get("english_test") else None,
@@ -201,6 +202,26 @@ def sections(answers: dict, municipality_names: dict, change_url=None):
     result.append((TITLES["consent"], [
         row("consent", _l("Consent"), _yes("yes" if answers.get("consent", {}).get("consent") else "no"))]))
     return result
+
+
+def _listed(*parts) -> str:
+    return ", ".join(str(part) for part in parts if part not in (None, ""))
+
+
+def _education(entry, countries) -> str:
+    """"Civil engineering, Lebanon, 2010. Assessed in Denmark: Yes"."""
+    facts = _listed(entry.get("field"), countries.get(entry.get("country")), entry.get("year_finished"))
+    assessed = entry.get("danish_assessment")
+    if not assessed:
+        return facts
+    answer = _l("Assessed in Denmark: %(answer)s", answer=_label(ASSESSMENT_CHOICES, assessed))
+    return f"{facts}. {answer}" if facts else str(answer)
+
+
+def _danish_course(course, module) -> str:
+    """"Danskuddannelse 3, module 4", or that the person has not taken Danish lessons."""
+    return _listed(_label(DANISH_COURSE_CHOICES, course or ""),
+                   _l("module %(module)s", module=module) if module else None)
 
 
 def _years(value):
