@@ -332,10 +332,15 @@ class MentorProfile(BaseModel):
     capacity = IntegerField(default=1)
     trained_on = DateField(null=True)
     updated_at = DateTimeField(default=now_utc)
+    # Set by services/mentors.py when the profile is filled and the training recorded; matching looks only at
+    # these (and at the account: active, with a password). The CHECK refuses it on an incomplete profile.
+    matchable = BooleanField(default=False)
 
     class Meta:
         constraints = [Check(f"work_years IS NULL OR work_years >= {MIN_MENTOR_WORK_YEARS}"),
-                       Check("capacity BETWEEN 1 AND 5")]
+                       Check("capacity BETWEEN 1 AND 5"),
+                       Check(f"NOT matchable OR (work_years IS NOT NULL AND work_years >= {MIN_MENTOR_WORK_YEARS} "
+                             "AND trained_on IS NOT NULL)", name="mentor_profile_matchable_is_complete")]
 
     @classmethod
     def of(cls, user):

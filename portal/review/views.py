@@ -3,8 +3,8 @@ from flask import Blueprint, Response, abort, flash, make_response, redirect, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import answers
 from ..access import staff_only
-from ..apply.wiring import check_rows
 from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx
@@ -167,7 +167,7 @@ def _application_page(application, note_form=None):
         "review/application.html", application=application, assessment=_assessment(application),
         duplicates=reviews.possible_duplicates(application), referral=reviews.referral_of(application),
         municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW),
-        sections=check_rows(application, links=False), notes=reviews.notes_of(application),
+        sections=answers.rows_of(application), notes=reviews.notes_of(application),
         history=reviews.history(application), note_form=note_form or NoteForm(formdata=None),
         actions=reviews.available_actions(application, current_user))
 

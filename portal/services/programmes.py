@@ -320,11 +320,11 @@ def waiting_mentees(programme: Programme) -> list[Application]:
 
 
 def available_mentors(programme: Programme, today: date) -> list[tuple[MentorProfile, int]]:
-    """Trained, active mentors at the programme's sites with a free place: (profile, free places)."""
+    """Complete mentors (filled profile, training done by `today`, an active account with a password) at the
+    programme's sites with a free place: (profile, free places)."""
     site_ids = [ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)]
-    profiles = (MentorProfile.select(MentorProfile, User, Site).join(User).switch(MentorProfile).join(Site)
-                .where(MentorProfile.site.in_(site_ids) & MentorProfile.trained_on.is_null(False)
-                       & (MentorProfile.trained_on <= today) & User.active & (User.role == "mentor"))
+    profiles = (mentor_service.matchable_profiles().select_extend(Site).switch(MentorProfile).join(Site)
+                .where(MentorProfile.site.in_(site_ids) & (MentorProfile.trained_on <= today))
                 .order_by(User.name, User.id))
     result = []
     for profile in profiles:
@@ -384,9 +384,7 @@ def first_meeting(programme: Programme, today: date) -> date:
 
 def accept(programme: Programme, application: Application, mentor: User, actor, today: date) -> Pair:
     """Make the pair (staff only): the application becomes matched, both are emailed, all audited."""
-    profile = MentorProfile.of(mentor)
-    if profile is None or profile.trained_on is None:
-        raise MatchError("not_trained")
+    profile = _complete_mentor(mentor, today)
     if application.programme_id != programme.id or application.status != "approved":
         raise MatchError("status_changed")
     site_ids = {ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)}
@@ -397,6 +395,7 @@ def accept(programme: Programme, application: Application, mentor: User, actor, 
         raise MatchError("outside_catchment")
     with database.atomic():
         _one_at_a_time(programme, mentor)
+        _complete_mentor(User.get_by_id(mentor.id), today)         # as the mentor is now, not as read above
         if mentor_service.current_pairs(mentor) >= profile.capacity:
             raise MatchError("mentor_full")
         if free_places(programme) <= 0:
@@ -417,6 +416,17 @@ def accept(programme: Programme, application: Application, mentor: User, actor, 
                        mentee=application.full_name, site=site, meeting_on=when, programme=programme.name,
                        mentor_url=_absolute("mentor.index"))
     return pair
+
+
+def _complete_mentor(mentor: User, today: date) -> MentorProfile:
+    """The mentor's profile when they may be matched (issue 19, promise 5); else MatchError says why."""
+    profile = MentorProfile.of(mentor)
+    missing = mentor_service.missing_for_matching(mentor, profile, today)
+    if missing:
+        raise MatchError("not_trained" if missing == ["training"] else f"mentor_{missing[0]}")
+    if not profile.matchable:         # complete, yet not marked: written around the services
+        raise MatchError("mentor_profile")
+    return profile
 
 
 def reject(programme: Programme, application: Application, mentor: User, actor) -> None:
