@@ -76,13 +76,16 @@ def init_app(app):
     @app.cli.command("purge")
     @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
     def purge(dry_run):
-        """Delete stale drafts (30 days), closed applications past their programme's retention, expired
-        links, login attempts older than 30 days and emails sent or given up on more than 90 days ago."""
+        """Carry out erasure requests past their due date (30 days) that staff did not refuse; delete stale
+        drafts (30 days), closed applications past their programme's retention, expired links, login attempts
+        older than 30 days and emails sent or given up on more than 90 days ago."""
         from .clock import now_utc
         from .services import retention
         with database.connection_context():
             report = retention.purge(now_utc(), dry_run=dry_run)
         verb = "Would delete" if dry_run else "Deleted"
+        click.echo(f"{'Would carry out' if dry_run else 'Carried out'} {report.erasures} erasure request(s) "
+                   "past their due date.")
         click.echo(f"{verb} {report.drafts} stale draft(s), {report.closed} closed application(s), "
                    f"{report.tokens} expired link(s), {report.login_attempts} old login attempt(s), "
                    f"{report.emails} old email(s).")

@@ -11,8 +11,10 @@ from .i18n import current_lang, gettext
 from .i18n import lazy_gettext as _l
 
 NAV_BY_ROLE = {
-    "staff": [("review.queue", _l("Applications")), ("programmes.index", _l("Programmes"))],
-    "admin": [("review.queue", _l("Applications")), ("programmes.index", _l("Programmes")),
+    "staff": [("review.queue", _l("Applications")), ("review.deletions", _l("Deletion requests")),
+              ("programmes.index", _l("Programmes"))],
+    "admin": [("review.queue", _l("Applications")), ("review.deletions", _l("Deletion requests")),
+              ("programmes.index", _l("Programmes")),
               ("admin.index", _l("Administration")), ("accounts.users", _l("Users"))],
     "caseworker": [("referrals.index", _l("Referrals"))],
     "mentor": [("mentor.index", _l("My mentees"))],

@@ -30,6 +30,8 @@ class Verdict(StrEnum):
 
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+# "I do not speak it": an answer, ranked below A1, never the same as no answer.
+NO_LEVEL = "none"
 
 ISCED_LEVELS = {"upper_secondary": 3, "short_cycle_tertiary": 5, "bachelor": 6, "master": 7, "doctoral": 8}
 
@@ -110,6 +112,9 @@ class RuleSet:
     reunification_counts: bool = True
     min_age: int = 18
     catchment: frozenset = frozenset()
+    # The programme's sites by name, each with its catchment codes: (("Copenhagen office", {"101", ...}), ...),
+    # so a reason can say which site a person lives near, or which sites they live far from.
+    sites: tuple = ()
 
     @classmethod
     def default(cls, catchment=()) -> RuleSet:
@@ -239,6 +244,11 @@ def _plain(number: Decimal):
 
 def _rank(level) -> int | None:
     return CEFR_LEVELS.index(level) if isinstance(level, str) and level in CEFR_LEVELS else None
+
+
+def _spoken_rank(level) -> int | None:
+    """A person's own level: a CEFR level, or "I do not speak it" just below A1."""
+    return -1 if level == NO_LEVEL else _rank(level)
 
 
 def _setting_error(rule: str, setting: str) -> RuleResult:
@@ -372,7 +382,7 @@ def _language_level(self_level, test, score, tests_allowed):
     problem = None
     self_rank = None
     if not _is_missing(self_level):
-        self_rank = _rank(self_level)
+        self_rank = _spoken_rank(self_level)
         if self_rank is None:
             problem = "invalid_level"
     test_rank = None
@@ -389,7 +399,7 @@ def _language_level(self_level, test, score, tests_allowed):
     if test_rank is not None and (self_rank is None or test_rank >= self_rank):
         return CEFR_LEVELS[test_rank], "test", problem
     if self_rank is not None:
-        return CEFR_LEVELS[self_rank], "self", problem
+        return self_level, "self", problem
     return None, None, problem
 
 
@@ -405,7 +415,7 @@ def _check_language(facts, rules, on) -> RuleResult:
                               _get(facts, "english_test_score"), ENGLISH_TESTS),
     }
     meeting = [(_rank(level), lang, level, used) for lang, (level, used, _p) in languages.items()
-               if level is not None and _rank(level) >= min_rank]
+               if level is not None and _spoken_rank(level) >= min_rank]
     if meeting:
         # The strongest language explains the pass; on a tie Danish, listed first, is named.
         _r, lang, level, used = max(meeting, key=lambda m: m[0])
@@ -445,9 +455,26 @@ def _check_catchment(facts, rules, on) -> RuleResult:
         return _invalid("catchment", "municipality_code")
     if not catchment:
         return RuleResult("catchment", Outcome.UNKNOWN, "catchment_not_set", {"municipality": code})
+    sites = _sites(_get(rules, "sites"))
     if code in catchment:
-        return RuleResult("catchment", Outcome.PASS, "inside_catchment", {"municipality": code})
-    return RuleResult("catchment", Outcome.FAIL, "outside_catchment", {"municipality": code})
+        near = [name for name, codes in sites if code in codes]
+        return RuleResult("catchment", Outcome.PASS, "inside_catchment",
+                          {"municipality": code, **({"sites": near} if near else {})})
+    return RuleResult("catchment", Outcome.FAIL, "outside_catchment",
+                      {"municipality": code, **({"sites": [name for name, _codes in sites]} if sites else {})})
+
+
+def _sites(value) -> list:
+    """The rule set's sites as [(name, codes)]; a malformed entry is left out (the names only explain)."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    found = []
+    for entry in value:
+        if isinstance(entry, (list, tuple)) and len(entry) == 2 and isinstance(entry[0], str):
+            codes = _code_set(entry[1])
+            if codes is not None:
+                found.append((entry[0], codes))
+    return found
 
 
 def _check_age(facts, rules, on) -> RuleResult:

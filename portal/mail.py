@@ -21,13 +21,18 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 # when the email is sent; once sent (or given up on) it is dropped, so the outbox kept for 90 days, and
 # every copy or backup of the database, holds no working invitation, resume, sign-in or reset link.
 LINK_PLACEHOLDER = "[one-time link, not kept]"
+# What an erased person's emails hold instead of their address, subject and text (services/status.py).
+ERASED = "[erased]"
 
 
-def queue(recipient: str, template: str, language: str, link: str | None = None, **context) -> Outbox:
+def queue(recipient: str, template: str, language: str, link: str | None = None, forget_when_done: bool = False,
+          **context) -> Outbox:
     """Render templates/emails/<template>.txt in `language` and put it in the outbox.
 
     The template's first line is the subject; the rest is the body. `link` is a one-time link (a secret):
-    the stored body holds LINK_PLACEHOLDER in its place, and the link is kept only until the email is sent."""
+    the stored body holds LINK_PLACEHOLDER in its place, and the link is kept only until the email is sent.
+    `forget_when_done`: once sent or given up on, its recipient, subject and body are erased too (the
+    confirmation of an erasure, queued after the person's other emails were scrubbed)."""
     if link is not None:
         context["link"] = LINK_PLACEHOLDER
     with force_locale(language):
@@ -38,7 +43,7 @@ def queue(recipient: str, template: str, language: str, link: str | None = None,
     if has_request_context():
         g.mail_queued = True          # this request sends its emails once its response is out
     return Outbox.create(recipient=recipient, subject=subject.strip(), body=body.strip() + "\n",
-                         language=language, link=link)
+                         language=language, link=link, forget_when_done=forget_when_done)
 
 
 def _claim(worker: str, now):
@@ -111,12 +116,19 @@ def send_pending(limit: int = 50) -> int:
                      "last_error": type(error).__name__, "next_attempt_at": now + timedelta(minutes=2 ** attempts)}
             if attempts >= MAX_ATTEMPTS:
                 retry["link"] = None            # given up on: the link is dropped as if it had been sent
+                retry.update(_forgotten(message))
             Outbox.update(**retry).where(Outbox.id == message.id).execute()
             log.warning("email %s not sent (attempt %s): %s", message.id, attempts, type(error).__name__)
             continue
-        Outbox.update(sent_at=now_utc(), attempts=message.attempts + 1, link=None).where(Outbox.id == message.id).execute()
+        Outbox.update(sent_at=now_utc(), attempts=message.attempts + 1, link=None, **_forgotten(message)) \
+            .where(Outbox.id == message.id).execute()
         sent += 1
     return sent
+
+
+def _forgotten(message: Outbox) -> dict:
+    """What a done email keeps of itself: all of it, or only that it was sent when it was to be forgotten."""
+    return {"recipient": ERASED, "subject": ERASED, "body": ""} if message.forget_when_done else {}
 
 
 def init_app(app):

@@ -7,6 +7,7 @@ from peewee import (BooleanField, CharField, Check, DateField, DateTimeField,
 
 from .clock import now_utc
 from .db import BaseModel
+from . import lifecycle
 from .lifecycle import Status
 
 ROLES = ("staff", "admin", "caseworker", "mentor")
@@ -211,6 +212,10 @@ class Application(BaseModel):
     submitted_at = DateTimeField(null=True)
     erasure_requested_at = DateTimeField(null=True, index=True)   # the applicant asked to be deleted
     duplicate_of = ForeignKeyField("self", null=True, backref="duplicates", on_delete="SET NULL")
+    # Staff refused to carry out the request, with the reason the applicant is told (services/erasures.py).
+    erasure_refused_at = DateTimeField(null=True)
+    erasure_refused_by = ForeignKeyField(User, null=True, backref="erasures_refused", index=False)
+    erasure_refusal_reason = TextField(null=True)
 
     class Meta:
         constraints = [
@@ -262,6 +267,8 @@ class Outbox(BaseModel):
     sent_at = DateTimeField(null=True, index=True)
     last_error = TextField(null=True)
     link = TextField(null=True)          # the body's one-time link, until sent or given up on (mail.queue)
+    # Scrubbed (recipient, subject, body) once sent or given up on: the confirmation of an erasure.
+    forget_when_done = BooleanField(default=False)
 
 
 class EmailCount(BaseModel):
@@ -335,10 +342,15 @@ class MentorProfile(BaseModel):
     capacity = IntegerField(default=1)
     trained_on = DateField(null=True)
     updated_at = DateTimeField(default=now_utc)
+    # Set by services/mentors.py when the profile is filled and the training recorded; matching looks only at
+    # these (and at the account: active, with a password). The CHECK refuses it on an incomplete profile.
+    matchable = BooleanField(default=False)
 
     class Meta:
         constraints = [Check(f"work_years IS NULL OR work_years >= {MIN_MENTOR_WORK_YEARS}"),
-                       Check("capacity BETWEEN 1 AND 5")]
+                       Check("capacity BETWEEN 1 AND 5"),
+                       Check(f"NOT matchable OR (work_years IS NOT NULL AND work_years >= {MIN_MENTOR_WORK_YEARS} "
+                             "AND trained_on IS NOT NULL)", name="mentor_profile_matchable_is_complete")]
 
     @classmethod
     def of(cls, user):
@@ -377,7 +389,7 @@ class Pair(BaseModel):
     @classmethod
     def of_mentor(cls, mentor):
         return (cls.select(cls, Application).join(Application)
-                .where((cls.mentor == mentor) & Application.status.in_(("matched", "active")))
+                .where((cls.mentor == mentor) & Application.status.in_(lifecycle.MEETING))
                 .order_by(Application.full_name))
 
 
@@ -415,10 +427,36 @@ class Outcome(BaseModel):
         constraints = [Check("kind IN ('job', 'education', 'internship', 'self_employed', 'none')")]
 
 
+class CohortFigures(BaseModel):
+    """A cohort's anonymous figures, kept when its people's rows are deleted (erasure or retention purge), so
+    its report still adds up afterwards (DESIGN §5). Counts only, one row per programme and municipality: no
+    names, no ids of persons. The report adds these to what is still in the database (services/cohort_figures.py)."""
+    programme = ForeignKeyField(Programme, backref="kept_figures", on_delete="CASCADE", index=False)
+    municipality = CharField(max_length=3, default="")     # the official code; "" when not known
+    applied = IntegerField(default=0)
+    likely_eligible = IntegerField(default=0)
+    approved = IntegerField(default=0)
+    matched = IntegerField(default=0)
+    completed = IntegerField(default=0)
+    mentees = IntegerField(default=0)                      # pairs
+    meetings = IntegerField(default=0)
+    positive = IntegerField(default=0)                     # a job, education or internship within six months
+    later = IntegerField(default=0)                        # one, but reached after the six months
+    outcome_job = IntegerField(default=0)
+    outcome_education = IntegerField(default=0)
+    outcome_internship = IntegerField(default=0)
+    outcome_self_employed = IntegerField(default=0)
+    outcome_none = IntegerField(default=0)
+
+    class Meta:
+        table_name = "cohort_figures"
+        indexes = ((("programme", "municipality"), True),)
+
+
 ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, LoginThrottle, Company, Site, SiteCatchment,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
               EmailCount, AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
-              Milestone, Outcome]
+              Milestone, Outcome, CohortFigures]
 
 # Indexes that only PostgreSQL has, made by a migration rather than declared on a model (a GIN index with an
 # operator class has no SQLite equivalent: migrations/0004_trigram_search.py; a partial index SQLite's

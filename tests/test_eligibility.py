@@ -625,3 +625,47 @@ def test_results_table_has_one_row_per_rule_and_reads_stored_dicts_alike(render)
         "Lives near a programme site", "Age"]
     assert "badge-warning" in html and "Born in 2008" in html
     assert render("{{ results_table(a) }}", a=assessment.as_dict()) == html
+
+
+# Issue 19, promise 7: "I do not speak it" is an answer; the catchment names the sites -------------
+
+@pytest.mark.parametrize("danish, english, outcome, reason", [
+    ("none", "A2", FAIL, "language_below"),             # today's answer, not "gives no Danish level"
+    ("A2", "none", FAIL, "language_below"),
+    ("none", "none", FAIL, "language_below"),
+    ("none", "B2", PASS, "language_meets"),
+    ("B1", "none", PASS, "language_meets"),
+])
+def test_i_do_not_speak_it_is_a_level_below_a1(danish, english, outcome, reason):
+    result = check("language", replace(ELIGIBLE, danish_level=danish, english_level=english))
+    assert (result.outcome, result.reason) == (outcome, reason), result
+    if reason == "language_below":
+        assert (result.params["danish_level"], result.params["english_level"]) == (danish, english)
+
+
+def test_i_do_not_speak_it_never_meets_a_minimum_even_a_wrongly_low_one():
+    rules = replace(RULESET, min_cefr="A1")
+    assert check("language", replace(ELIGIBLE, danish_level="none", english_level="none"), rules).outcome == FAIL
+
+
+SITES = (("Copenhagen office", frozenset({"101", "147"})), ("Aarhus office", frozenset({"751"})))
+
+
+@pytest.mark.parametrize("code, outcome, sites", [
+    ("147", PASS, ["Copenhagen office"]),
+    ("751", PASS, ["Aarhus office"]),
+    ("461", FAIL, ["Copenhagen office", "Aarhus office"]),
+])
+def test_the_catchment_reason_names_the_sites(code, outcome, sites):
+    rules = replace(RULESET, catchment=frozenset({"101", "147", "751"}), sites=SITES)
+    result = check("catchment", replace(ELIGIBLE, municipality_code=code), rules)
+    assert result.outcome == outcome
+    assert result.params == {"municipality": code, "sites": sites}
+    assert json.loads(json.dumps(result.as_dict()))["params"]["sites"] == sites       # stored as it is
+
+
+@pytest.mark.parametrize("sites", [None, "Copenhagen", (("Copenhagen office",),), ((1, {"101"}),)])
+def test_malformed_sites_only_leave_the_names_out(sites):
+    rules = replace(RULESET, sites=sites)
+    result = check("catchment", ELIGIBLE, rules)
+    assert (result.outcome, result.params) == (PASS, {"municipality": "101"})

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
-from ..apply.forms import RESIDENCE_CHOICES
+from ..answers import RESIDENCE_CHOICES
 from ..eligibility import CEFR_LEVELS, ISCED_LEVELS
 from ..forms.common import BaseForm, LocalFloatField
 from ..i18n import format_date

@@ -1,90 +1,18 @@
 """The applicant's steps. Each form validates one step; conditional fields are checked only when relevant."""
-import functools
 from datetime import date
 
-from babel import Locale
-from flask_babel import get_locale
 from wtforms import (BooleanField, EmailField, FieldList, FormField, HiddenField, RadioField,
                      SelectField, SelectMultipleField, StringField, TelField, TextAreaField)
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..eligibility import RESIDENCE_BASES
+from ..answers import (ASSESSMENT_CHOICES, CEFR_CHOICES, CONSENT_VERSION, DANISH_COURSE_CHOICES,  # noqa: F401
+                       DANISH_MODULE_CHOICES, DANISH_TEST_CHOICES, EDUCATION_LEVELS, ENGLISH_TEST_CHOICES,
+                       GOAL_CHOICES, LANGUAGE_CHOICES, LONG_TEXT_MAX, NAME_MAX, RESIDENCE_CHOICES,
+                       REUNIFIED_WITH_CHOICES, SCORED_TESTS, TEXT_MAX, YES_NO, country_choices)
 from ..forms.common import BaseForm, LocalFloatField, SubForm, YearField
 from ..i18n import lazy_gettext as _l
-
-CONSENT_VERSION = "2026-11"
-NAME_MAX = 200
-TEXT_MAX = 200
-LONG_TEXT_MAX = 2000
-
-LANGUAGE_CHOICES = [("da", _l("Danish")), ("en", _l("English"))]
-RESIDENCE_CHOICES = [
-    ("7-1", _l("Refugee status – section 7(1) of the Aliens Act (konventionsstatus)")),
-    ("7-2", _l("Protection status – section 7(2)")),
-    ("7-3", _l("Temporary protection status – section 7(3)")),
-    ("8", _l("Quota refugee – section 8")),
-    ("9", _l("Family reunification – section 9")),
-    ("9b", _l("Humanitarian residence – section 9 b")),
-    ("ukraine", _l("The special act for people displaced from Ukraine (2022)")),
-    ("other", _l("Other, or I do not know")),
-]
-assert [code for code, _ in RESIDENCE_CHOICES] == list(RESIDENCE_BASES)
-REUNIFIED_WITH_CHOICES = [("", _l("Choose")), *RESIDENCE_CHOICES[:4], RESIDENCE_CHOICES[6], RESIDENCE_CHOICES[7]]
-EDUCATION_LEVELS = [
-    ("", _l("Choose a level")),
-    ("upper_secondary", _l("Upper secondary school (gymnasium or vocational)")),
-    ("short_cycle_tertiary", _l("Short higher education (about 2 years, e.g. academy profession)")),
-    ("bachelor", _l("Bachelor or professional bachelor (3–4 years)")),
-    ("master", _l("Master (5 years in all)")),
-    ("doctoral", _l("PhD")),
-]
-ASSESSMENT_CHOICES = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("I do not know"))]
-CEFR_CHOICES = [
-    ("none", _l("None – I do not speak it")),
-    ("A1", _l("A1 – I know a few words and simple phrases")),
-    ("A2", _l("A2 – I can manage simple everyday situations")),
-    ("B1", _l("B1 – I can talk about work and daily life, and follow clear speech")),
-    ("B2", _l("B2 – I can take part in meetings and discussions without much effort")),
-    ("C1", _l("C1 – I use it easily at work and in studies")),
-    ("C2", _l("C2 – I master it like a native speaker")),
-]
-YES_NO = [("no", _l("No")), ("yes", _l("Yes"))]
-DANISH_TEST_CHOICES = [("", _l("Choose the test")), ("pd1", _l("Prøve i Dansk 1")),
-                       ("pd2", _l("Prøve i Dansk 2")), ("pd3", _l("Prøve i Dansk 3")),
-                       ("studieproven", _l("Studieprøven"))]
-DANISH_COURSE_CHOICES = [("", _l("I have not taken Danish lessons")), ("du1", _l("Danskuddannelse 1")),
-                         ("du2", _l("Danskuddannelse 2")), ("du3", _l("Danskuddannelse 3"))]
-DANISH_MODULE_CHOICES = [("", _l("Choose")), *[(str(n), str(n)) for n in range(1, 7)]]
-ENGLISH_TEST_CHOICES = [("", _l("Choose the test")), ("ielts", _l("IELTS")), ("toefl_ibt", _l("TOEFL iBT")),
-                        ("cambridge_b1_preliminary", _l("Cambridge B1 Preliminary")),
-                        ("cambridge_b2_first", _l("Cambridge B2 First")),
-                        ("cambridge_c1_advanced", _l("Cambridge C1 Advanced")),
-                        ("cambridge_c2_proficiency", _l("Cambridge C2 Proficiency"))]
-SCORED_TESTS = {"ielts": (0, 9), "toefl_ibt": (0, 120)}
-GOAL_CHOICES = [("job", _l("A job")), ("education", _l("An education")), ("internship", _l("An internship")),
-                ("self_employment", _l("Starting my own business"))]
-# Region codes in CLDR that are not countries.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "XK"}
-
-
-def country_choices(origin=False):
-    """Countries in the reader's language, sorted by name (names from CLDR via Babel). For the country a
-    person comes from (`origin`), also "Stateless" and "Unknown": many refugees have no country, or do not
-    know which one the authorities have written down."""
-    extra = [("stateless", _l("Stateless")), ("unknown", _l("Unknown"))] if origin else []
-    return [("", _l("Choose a country")), *extra, *_countries(str(get_locale() or "da"))]
-
-
-@functools.lru_cache(maxsize=8)
-def _countries(locale_name: str) -> tuple:
-    """Sorted once per language and process: CLDR's names do not change while the portal runs."""
-    locale = Locale.parse(locale_name)
-    names = [(code, name) for code, name in locale.territories.items()
-             if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
-    return tuple(sorted(names, key=lambda item: item[1]))
-
 
 def _this_year():
     return date.today().year

@@ -7,8 +7,8 @@ from ..access import public
 from ..security import keeps_input, token_refused
 from ..htmx import page_or_fragment
 from ..models import Application
+from .. import answers as flow
 from ..services import registration
-from . import steps as flow
 from .forms import SubmitForm
 from .wiring import (answers_of, build_form, check_rows, entries_action, indicator, step_context,
                      typed_input)

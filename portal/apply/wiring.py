@@ -2,24 +2,20 @@
 import re
 
 from flask import request, session, url_for
-from flask_babel import format_decimal, get_locale
-from flask_babel import ngettext
+from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
+from .. import answers as flow
 from .. import places
+from ..answers import TITLES
 from ..i18n import lazy_gettext as _l
 from ..models import Municipality
 from ..services.registration import unsaved_input
 from . import forms as f
-from . import steps as flow
 
 FORMS = {"about-you": f.AboutYouStep, "contact": f.ContactStep, "residence": f.ResidenceStep,
          "education": f.EducationStep, "work": f.WorkStep, "languages": f.LanguagesStep,
          "goals": f.GoalsStep, "consent": f.ConsentStep}
-TITLES = {"about-you": _l("About you"), "contact": _l("Contact and address"),
-          "residence": _l("Residence and background"), "education": _l("Education"),
-          "work": _l("Work experience"), "languages": _l("Languages"), "goals": _l("Your goals"),
-          "consent": _l("Consent"), "check": _l("Check your answers")}
 _UNSET = object()
 
 
@@ -149,81 +145,6 @@ def step_context(step, application, form):
     return context
 
 
-def _label(choices, value):
-    return next((label for code, label in choices if code == value), value)
-
-
-def _yes(value):
-    return _l("Yes") if value == "yes" else _l("No")
-
-
-def check_rows(application, links=True):
-    """The answers as (section title, rows) for the DKFDS summary list; each row links to its step
-    (`links=False`: no links, for staff, who read the answers but do not change them)."""
-    answers = application.answers or {}
-    countries = dict(f.country_choices(origin=True))
-    municipalities = dict(Municipality.names())
-    sections = []
-
-    def row(step, key, value, multiline=False):
-        return {"key": key, "value": value if value not in (None, "", []) else _l("Not given"),
-                "change_url": url_for("apply.step", step=step, **{"return": "check"}) if links else None,
-                "change_label": key, "multiline": multiline}
-
-    a = answers.get("about-you", {})
-    sections.append((TITLES["about-you"], [
-        row("about-you", _l("Full name"), a.get("full_name")),
-        row("about-you", _l("Year of birth"), a.get("birth_year")),
-        row("about-you", _l("Language we write to you in"), _label(f.LANGUAGE_CHOICES, a.get("language")))]))
-    c = answers.get("contact", {})
-    sections.append((TITLES["contact"], [
-        row("contact", _l("Email address"), c.get("email")),
-        row("contact", _l("Phone number"), c.get("phone")),
-        row("contact", _l("Address"), " ".join(filter(None, [c.get("address"), c.get("postcode")]))),
-        row("contact", _l("Municipality"), municipalities.get(c.get("municipality")))]))
-    r = answers.get("residence", {})
-    residence_rows = [
-        row("residence", _l("Country you come from"), countries.get(r.get("country_of_origin"))),
-        row("residence", _l("Year you came to Denmark"), r.get("arrival_year")),
-        row("residence", _l("Residence permit"), _label(f.RESIDENCE_CHOICES, r.get("residence_basis")))]
-    if r.get("reunified_with_basis"):
-        residence_rows.append(row("residence", _l("Your family member’s residence permit"),
-                                  _label(f.RESIDENCE_CHOICES, r["reunified_with_basis"])))
-    sections.append((TITLES["residence"], residence_rows))
-    education = answers.get("education", {}).get("entries", [])
-    sections.append((TITLES["education"], [
-        row("education", _label(f.EDUCATION_LEVELS, e.get("level")),
-            ", ".join(str(x) for x in filter(None, [e.get("field"), countries.get(e.get("country")), e.get("year_finished")])))
-        for e in education] or [row("education", _l("Education"), _l("None added"))]))
-    work = answers.get("work", {}).get("entries", [])
-    sections.append((TITLES["work"], [
-        row("work", w.get("role"), _years(w.get("years")) if w.get("years") else None)
-        for w in work] or [row("work", _l("Work experience"), _l("None added"))]))
-    lang = answers.get("languages", {})
-    sections.append((TITLES["languages"], [
-        row("languages", _l("Danish"), _label(f.CEFR_CHOICES, lang.get("danish_level"))),
-        row("languages", _l("Danish test"), _label(f.DANISH_TEST_CHOICES, lang.get("danish_test")) if lang.get("danish_test") else _l("None")),
-        row("languages", _l("English"), _label(f.CEFR_CHOICES, lang.get("english_level"))),
-        row("languages", _l("English test"), " ".join(str(x) for x in filter(None, [
-            _label(f.ENGLISH_TEST_CHOICES, lang.get("english_test")) if lang.get("english_test") else None,
-            _number(lang.get("english_test_score"))])) or _l("None")),
-        row("languages", _l("Other languages"), lang.get("other_languages"))]))
-    g = answers.get("goals", {})
-    sections.append((TITLES["goals"], [
-        row("goals", _l("Goals"), ", ".join(str(_label(f.GOAL_CHOICES, x)) for x in g.get("goals") or [])),
-        row("goals", _l("Fields or trades"), g.get("wished_fields")),
-        row("goals", _l("More about you"), g.get("more"), multiline=True)]))
-    sections.append((TITLES["consent"], [
-        row("consent", _l("Consent"), _yes("yes" if answers.get("consent", {}).get("consent") else "no"))]))
-    return sections
-
-
-def _years(value):
-    return ngettext("%(years)s year", "%(years)s years", 1 if value == 1 else 2, years=_number(value))
-
-
-def _number(value):
-    """A number as the page's language writes it: 2.5 -> '2,5' in Danish, '2.5' in English; 3.0 -> '3'."""
-    if value is None:
-        return None
-    return format_decimal(value)
+def check_rows(application):
+    """The answers for the check page, each row linked to its step (and back to the check page)."""
+    return flow.rows_of(application, change_url=lambda step: url_for("apply.step", step=step, **{"return": "check"}))

@@ -36,6 +36,12 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 MATCH_ERRORS = {
     "not_trained": _l("The mentor has not completed the mentor training, so they cannot be matched yet."),
+    "mentor_profile": _l("The mentor has not filled in their profile (at least 5 years of work experience), so "
+                         "they cannot be matched yet."),
+    "mentor_training": _l("The mentor has not completed the mentor training, so they cannot be matched yet."),
+    "mentor_inactive": _l("The mentor’s account is deactivated, so they cannot be matched."),
+    "mentor_no_password": _l("The mentor has not accepted the invitation and chosen a password yet, so they "
+                             "cannot be matched."),
     "not_at_site": _l("The mentor does not work at one of the programme's sites."),
     "outside_catchment": _l("The mentee does not live near the mentor's site, so they cannot meet there."),
     "mentor_full": _l("The mentor has no free place for another mentee."),

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..apply.forms import LANGUAGE_CHOICES, NAME_MAX
+from ..answers import LANGUAGE_CHOICES, NAME_MAX
 from ..forms.common import BaseForm
 from ..i18n import lazy_gettext as _l
 

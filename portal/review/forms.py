@@ -140,3 +140,13 @@ class DuplicateForm(DecisionForm):
 
 DECISION_FORMS = {"take": TakeForm, "approve": ApproveForm, "place": ApproveForm, "wait_list": WaitListForm,
                   "reject": RejectForm, "ask": AskForm, "close_duplicate": DuplicateForm, "withdraw": WithdrawForm}
+
+
+class DeleteNowForm(BaseForm):
+    """Carry out an erasure request now: the confirmation page's button (the form is its CSRF token)."""
+
+
+class RefuseErasureForm(BaseForm):
+    reason = TextAreaField(_l("Why must the data be kept?"),
+                           [DataRequired(_l("Write why the data must be kept")),
+                            Length(max=MESSAGE_MAX, message=_l("Keep the reason under %(max)d characters"))])

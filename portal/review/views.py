@@ -3,8 +3,8 @@ from flask import Blueprint, Response, abort, flash, make_response, redirect, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import answers
 from ..access import staff_only
-from ..apply.wiring import check_rows
 from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx
@@ -13,9 +13,10 @@ from ..lifecycle import Status
 from ..models import Municipality, Programme
 from ..referrals.forms import CONSENT_HOW
 from ..security import keeps_input
-from ..services import reviews
+from ..services import erasures, reviews
 from ..services.moves import MoveRefused
-from .forms import DECISION_FORMS, STATUS_LABELS, VERDICT_LABELS, NoteForm, QueueFilterForm
+from .forms import (DECISION_FORMS, STATUS_LABELS, VERDICT_LABELS, DeleteNowForm, NoteForm, QueueFilterForm,
+                    RefuseErasureForm)
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 # GET       /review/                         the queue (htmx: only the results region)
@@ -24,6 +25,9 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 # GET       /review/<reference>/openings     who opened the application, and when (paged)
 # POST      /review/<reference>/notes        add an internal note (htmx: only the notes)
 # GET/POST  /review/<reference>/<action>     confirm, then take | approve | reject | ask | withdraw
+# GET       /review/deletions                the applicants' open erasure requests, with their due dates
+# GET/POST  /review/deletions/<reference>/delete   confirm, then delete the applicant's data now
+# GET/POST  /review/deletions/<reference>/refuse   refuse the request, with the reason the applicant is told
 
 EXPORT_HEADERS = (_l("Reference"), _l("Name"), _l("Email"), _l("Phone"), _l("Municipality code"),
                   _l("Municipality"), _l("Submitted (UTC)"), _l("Source"), _l("Language"),
@@ -128,7 +132,66 @@ def decide(reference, action):
     return _confirm_page(action, found, form)
 
 
+@bp.get("/deletions")
+@staff_only
+def deletions():
+    """Every open erasure request with its due date; the purge carries out those past it."""
+    return render_template("review/deletions.html", requests=erasures.open_requests(), due_at=erasures.due_at,
+                           now=now_utc())
+
+
+@bp.route("/deletions/<reference>/delete", methods=["GET", "POST"])
+@staff_only
+def delete_now(reference):
+    """Confirm, then carry out the request: the data goes, the applicant gets a confirmation."""
+    found = erasures.find_open(reference)
+    if found is None:
+        return _no_open_request(reference)
+    form = DeleteNowForm()
+    if form.validate_on_submit():
+        try:
+            emailed = erasures.carry_out(found, current_user._get_current_object())
+        except erasures.NotOpen:
+            return _no_open_request(reference)
+        flash(_("The data of %(reference)s is deleted.", reference=reference) + " "
+              + (_("We have emailed the applicant a confirmation.") if emailed else _tell_by_phone(found)), "success")
+        return redirect(url_for("review.deletions"))
+    return render_template("review/deletion.html", action="delete", application=found, form=form,
+                           due=erasures.due_at(found))
+
+
+@bp.route("/deletions/<reference>/refuse", methods=["GET", "POST"])
+@staff_only
+@keeps_input
+def refuse_deletion(reference):
+    """Refuse the request with a reason (e.g. the law says the data must be kept); the applicant is told."""
+    found = erasures.find_open(reference)
+    if found is None:
+        return _no_open_request(reference)
+    form = RefuseErasureForm()
+    if form.validate_on_submit():
+        try:
+            emailed = erasures.refuse(found, current_user._get_current_object(), form.reason.data)
+        except erasures.NotOpen:
+            return _no_open_request(reference)
+        flash(_("The deletion request of %(reference)s is refused.", reference=reference) + " "
+              + (_("We have emailed the applicant the reason.") if emailed else _tell_by_phone(found)), "success")
+        return redirect(url_for("review.deletions"))
+    return render_template("review/deletion.html", action="refuse", application=found, form=form,
+                           due=erasures.due_at(found))
+
+
 # ---------------------------------------------------------------- helpers
+
+def _tell_by_phone(application):
+    return _("The applicant has no email address, so tell them by phone: %(phone)s.", phone=application.phone or "–")
+
+
+def _no_open_request(reference):
+    flash(_("There is no open deletion request for %(reference)s: it has been carried out or refused.",
+            reference=reference), "error")
+    return redirect(url_for("review.deletions"))
+
 
 def _filters():
     form = QueueFilterForm(request.args, programmes=Programme.select().order_by(Programme.start_date.desc()))
@@ -171,7 +234,7 @@ def _application_page(application, note_form=None):
         "review/application.html", application=application, assessment=_assessment(application),
         duplicates=reviews.possible_duplicates(application), referral=reviews.referral_of(application),
         municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW),
-        sections=check_rows(application, links=False), notes=reviews.notes_of(application),
+        sections=answers.rows_of(application), notes=reviews.notes_of(application),
         history=reviews.history(application), note_form=note_form or NoteForm(formdata=None),
         actions=reviews.available_actions(application, current_user))
 

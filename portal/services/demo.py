@@ -85,18 +85,20 @@ def seed(make_password) -> list[tuple[str, str, str]]:
             created.append((role, email, password))
         staff = User.get(User.email == "staff@demo.mentorbro.dk")
         sites = list(programme.sites().order_by(Site.id))
-        mentors = _mentors(sites, staff)
+        mentors = _mentors(sites, make_password)
         _cohort_2016(company, sites, mentors, staff)
     return created
 
 
-def _mentors(sites, staff) -> list:
-    """The demo mentors, trained and placed at the two sites."""
+def _mentors(sites, make_password) -> list:
+    """The demo mentors, trained, placed at the two sites, and with accounts (only the first one's password is
+    printed): complete, so they can be matched."""
     result = []
     for email, name, site, years, leadership, fields, languages, capacity in MENTORS:
-        user = User.get_or_none(User.email == email) or users.create_user(email, name, "mentor", None, ())
+        user = (User.get_or_none(User.email == email)
+                or users.create_user(email, name, "mentor", make_password(), ()))
         MentorProfile.create(user=user, site=sites[site], work_years=years, leadership=leadership, fields=fields,
-                             languages=languages, capacity=capacity, trained_on=date(2016, 8, 20))
+                             languages=languages, capacity=capacity, trained_on=date(2016, 8, 20), matchable=True)
         result.append(user)
     return result
 

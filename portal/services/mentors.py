@@ -6,6 +6,7 @@ from peewee import JOIN, IntegrityError, fn
 
 from ..clock import now_utc
 from ..db import database
+from .. import lifecycle
 from ..models import (MIN_MENTOR_WORK_YEARS, Application, Company, MentorProfile, Pair, Site, SiteCatchment,
                       User)
 from . import audit
@@ -32,6 +33,11 @@ class MentorRow:
     @property
     def trained(self) -> bool:
         return bool(self.profile and self.profile.trained_on)
+
+    @property
+    def missing(self) -> list[str]:
+        """Why the mentor cannot be matched now (empty: they can)."""
+        return missing_for_matching(self.user, self.profile)
 
 
 # ---------------------------------------------------------------- companies and sites
@@ -75,17 +81,48 @@ def catchment_of(site_id) -> frozenset[str]:
 
 # ---------------------------------------------------------------- mentors
 
+def complete(profile: MentorProfile | None) -> bool:
+    """The profile part of being matchable: work experience filled in (five years or more) and the training
+    recorded. The database refuses `matchable` on a profile that is not (migration 0018)."""
+    return bool(profile and profile.work_years is not None and profile.work_years >= MIN_MENTOR_WORK_YEARS
+                and profile.trained_on is not None)
+
+
+def missing_for_matching(user, profile: MentorProfile | None, today: date | None = None) -> list[str]:
+    """What stops a mentor being matched (DESIGN §1, issue 19 promise 5), as codes, in a fixed order:
+    "profile" (no profile, or its work experience not filled in), "training" (not recorded, or on a later
+    date than `today`), "inactive" (the account is deactivated), "no_password" (the invitation not taken up)."""
+    missing = []
+    if profile is None or profile.work_years is None or profile.work_years < MIN_MENTOR_WORK_YEARS:
+        missing.append("profile")
+    if profile is None or profile.trained_on is None or (today is not None and profile.trained_on > today):
+        missing.append("training")
+    if not user.active:
+        missing.append("inactive")
+    if not user.password_hash:
+        missing.append("no_password")
+    return missing
+
+
+def matchable_profiles():
+    """Profiles that may be matched: marked matchable (checked by the database) and with an active mentor
+    account that has a password. Join further, and add the training date's check, as the caller needs."""
+    return (MentorProfile.select(MentorProfile, User).join(User)
+            .where(MentorProfile.matchable & User.active & (User.role == "mentor")
+                   & User.password_hash.is_null(False)))
+
+
 def current_pairs(user) -> int:
     """Mentees the mentor has now (matched or in the course); finished pairs free the place again."""
     return (Pair.select().join(Application)
-            .where((Pair.mentor == user) & Application.status.in_(("matched", "active"))).count())
+            .where((Pair.mentor == user) & Application.status.in_(lifecycle.MEETING)).count())
 
 
 def mentors() -> list[MentorRow]:
     """Every mentor account with its profile (if any) and current mentees."""
     profiles = {p.user_id: p for p in MentorProfile.select(MentorProfile, Site).join(Site, JOIN.LEFT_OUTER)}
     counts = dict(Pair.select(Pair.mentor, fn.COUNT(Pair.id)).join(Application)
-                  .where(Application.status.in_(("matched", "active"))).group_by(Pair.mentor).tuples())
+                  .where(Application.status.in_(lifecycle.MEETING)).group_by(Pair.mentor).tuples())
     return [MentorRow(user, profiles.get(user.id), counts.get(user.id, 0))
             for user in User.select().where(User.role == "mentor").order_by(User.name)]
 
@@ -111,6 +148,7 @@ def save_profile(user, work_years: int, leadership: bool, fields: list[str], lan
         profile.work_years, profile.leadership, profile.capacity = work_years, leadership, capacity
         profile.fields = [f for f in fields if f]
         profile.languages = list(dict.fromkeys(languages))
+        profile.matchable = complete(profile)
         profile.updated_at = now_utc()
         profile.save()
         audit.record(user, "mentor.profile_saved", user, object_type="mentor", work_years=work_years,
@@ -123,6 +161,7 @@ def set_training(user, trained_on: date | None, actor) -> MentorProfile:
     with database.atomic():
         profile = profile_for(user)
         profile.trained_on = trained_on
+        profile.matchable = complete(profile)
         profile.updated_at = now_utc()
         profile.save()
         audit.record(actor, "mentor.training_recorded", user, object_type="mentor",

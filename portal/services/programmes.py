@@ -2,6 +2,7 @@
 import calendar
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -12,10 +13,10 @@ from .. import lifecycle, mail, matching
 from ..lifecycle import Role, Status
 from ..clock import now_utc
 from ..db import database
-from ..models import (MILESTONES, OUTCOMES, POSITIVE_OUTCOMES, Application, Company, MatchRejection, Meeting,
+from ..models import (MILESTONES, OUTCOMES, Application, Company, MatchRejection, Meeting,
                       MentorProfile, Milestone, Municipality, Outcome, Pair, Programme, ProgrammeSite,
                       ProgrammeStart, Site, User)
-from . import audit, mentors as mentor_service, moves, rulesets
+from . import audit, cohort_figures, mentors as mentor_service, moves, rulesets
 
 MEETINGS_PER_MONTH = 2
 OVERDUE_AFTER = timedelta(days=31)          # "not met for over a month"
@@ -346,11 +347,11 @@ def waiting_mentees(programme: Programme) -> list[Application]:
 
 
 def available_mentors(programme: Programme, today: date) -> list[tuple[MentorProfile, int]]:
-    """Trained, active mentors at the programme's sites with a free place: (profile, free places)."""
+    """Complete mentors (filled profile, training done by `today`, an active account with a password) at the
+    programme's sites with a free place: (profile, free places)."""
     site_ids = [ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)]
-    profiles = (MentorProfile.select(MentorProfile, User, Site).join(User).switch(MentorProfile).join(Site)
-                .where(MentorProfile.site.in_(site_ids) & MentorProfile.trained_on.is_null(False)
-                       & (MentorProfile.trained_on <= today) & User.active & (User.role == "mentor"))
+    profiles = (mentor_service.matchable_profiles().select_extend(Site).switch(MentorProfile).join(Site)
+                .where(MentorProfile.site.in_(site_ids) & (MentorProfile.trained_on <= today))
                 .order_by(User.name, User.id))
     result = []
     for profile in profiles:
@@ -410,9 +411,7 @@ def first_meeting(programme: Programme, today: date) -> date:
 
 def accept(programme: Programme, application: Application, mentor: User, actor, today: date) -> Pair:
     """Make the pair (staff only): the application becomes matched, both are emailed, all audited."""
-    profile = MentorProfile.of(mentor)
-    if profile is None or profile.trained_on is None:
-        raise MatchError("not_trained")
+    profile = _complete_mentor(mentor, today)
     if application.programme_id != programme.id or application.status != Status.APPROVED:
         raise MatchError("status_changed")
     site_ids = {ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)}
@@ -423,6 +422,7 @@ def accept(programme: Programme, application: Application, mentor: User, actor, 
         raise MatchError("outside_catchment")
     with database.atomic():
         _one_at_a_time(programme, mentor)
+        _complete_mentor(User.get_by_id(mentor.id), today)         # as the mentor is now, not as read above
         if mentor_service.current_pairs(mentor) >= profile.capacity:
             raise MatchError("mentor_full")
         if free_places(programme) <= 0:
@@ -443,6 +443,17 @@ def accept(programme: Programme, application: Application, mentor: User, actor, 
                        mentee=application.full_name, site=site, meeting_on=when, programme=programme.name,
                        mentor_url=_absolute("mentor.index"))
     return pair
+
+
+def _complete_mentor(mentor: User, today: date) -> MentorProfile:
+    """The mentor's profile when they may be matched (issue 19, promise 5); else MatchError says why."""
+    profile = MentorProfile.of(mentor)
+    missing = mentor_service.missing_for_matching(mentor, profile, today)
+    if missing:
+        raise MatchError("not_trained" if missing == ["training"] else f"mentor_{missing[0]}")
+    if not profile.matchable:         # complete, yet not marked: written around the services
+        raise MatchError("mentor_profile")
+    return profile
 
 
 def reject(programme: Programme, application: Application, mentor: User, actor) -> None:
@@ -582,38 +593,35 @@ class Report:
 
 
 def report(programme: Programme, today: date) -> Report:
-    """The programme's result: funnel, outcomes, the headline and the breakdown by municipality."""
-    apps = Application.select().where((Application.programme == programme) & Application.submitted_at.is_null(False))
-    funnel = [("applied", apps.count()),
-              ("likely_eligible", apps.where(Application.verdict == "likely_eligible").count()),
-              ("approved", apps.where(Application.status.in_((Status.APPROVED, *PAIRED))).count()),
-              ("matched", apps.where(Application.status.in_(PAIRED)).count()),
-              ("completed", apps.where(Application.status == Status.COMPLETED).count())]
+    """The programme's result: funnel, outcomes, the headline and the breakdown by municipality.
+
+    Counted from the applications still in the database plus the figures kept for those deleted since
+    (erasure, retention purge): a past cohort reads the same after its people are gone."""
     rows = pair_rows(programme, today)
     end = end_date(programme)
-    counts = {kind: 0 for kind in OUTCOMES}
-    positive = later = 0
+    by_code = cohort_figures.kept(programme)
+    sent = (Application.select(Application.municipality, Application.status, Application.verdict)
+            .where((Application.programme == programme) & Application.submitted_at.is_null(False)).tuples())
+    for code, status, verdict in sent:
+        by_code[code or ""] = by_code.get(code or "", Counter()) + cohort_figures.funnel_part(status, verdict)
     for row in rows:
-        if row.outcome:
-            counts[row.outcome.kind] += 1
-            if row.outcome.kind in POSITIVE_OUTCOMES:
-                if row.outcome.reached_on is None or row.outcome.reached_on <= end:
-                    positive += 1
-                else:
-                    later += 1
+        code = row.pair.application.municipality_id or ""
+        by_code[code] = by_code.get(code, Counter()) + cohort_figures.pair_part(
+            row.meetings, row.outcome.kind if row.outcome else None,
+            row.outcome.reached_on if row.outcome else None, end)
+    total = sum(by_code.values(), Counter())
+    funnel = [(stage, total[stage]) for stage in ("applied", "likely_eligible", "approved", "matched", "completed")]
     names = dict(Municipality.select(Municipality.code, Municipality.name).tuples())
     groups = {}
-    for row in rows:
-        code = row.pair.application.municipality_id
-        group = groups.setdefault(names.get(code, "–"), [0, 0, 0])
-        group[0] += 1
-        group[1] += int(bool(row.outcome and row.outcome.kind in POSITIVE_OUTCOMES
-                             and (row.outcome.reached_on is None or row.outcome.reached_on <= end)))
-        group[2] += row.meetings
-    by_municipality = [(name, n, pos, meetings / n) for name, (n, pos, meetings) in sorted(groups.items())]
-    meetings = sum(r.meetings for r in rows)
-    return Report(programme, end, funnel, [(k, counts[k]) for k in OUTCOMES], positive, len(rows), later,
-                  meetings / len(rows) if rows else 0.0, by_municipality, rows)
+    for code, counts in by_code.items():
+        if counts["mentees"]:
+            group = groups.setdefault(names.get(code, "–"), Counter())
+            group.update(counts)
+    by_municipality = [(name, g["mentees"], g["positive"], g["meetings"] / g["mentees"])
+                       for name, g in sorted(groups.items())]
+    return Report(programme, end, funnel, [(kind, total[f"outcome_{kind}"]) for kind in OUTCOMES], total["positive"],
+                  total["mentees"], total["later"], total["meetings"] / total["mentees"] if total["mentees"] else 0.0,
+                  by_municipality, rows)
 
 
 def report_csv(report: Report, labels: dict) -> str:

@@ -6,7 +6,7 @@ from flask import current_app, url_for
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
 from .. import eligibility, lifecycle, mail
-from ..apply.steps import STEPS, first_unfinished
+from ..answers import STEPS, first_unfinished
 from ..clock import now_utc
 from ..db import database
 from ..lifecycle import Role, Status
@@ -164,7 +164,7 @@ def facts_for(application: Application) -> eligibility.Facts:
     work = answers.get("work", {}).get("entries", [])
     danish_test = languages.get("danish_test") if languages.get("danish_test_passed") == "yes" else None
     english_yes = languages.get("english_test_passed") == "yes"
-    level = lambda value: None if value in (None, "", "none") else value
+    level = lambda value: value or None          # "none" ("I do not speak it") is a level, not a gap
     return eligibility.Facts(
         birth_year=application.birth_year,
         residence_basis=residence.get("residence_basis"),

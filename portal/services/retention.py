@@ -1,5 +1,7 @@
-"""Retention: stale drafts and closed applications past their programme's retention period are deleted, and
-so are expired links, old login attempts, emails done with for 90 days and email counts after 48 hours."""
+"""Retention: erasure requests past their due date (30 days) that staff did not refuse are carried out, stale
+drafts and closed applications past their programme's retention period are deleted, and so are expired links,
+old login attempts, emails done with for 90 days and email counts after 48 hours. A deleted application's part
+of its cohort's anonymous figures is kept (services/cohort_figures.py), so past cohorts stay reportable."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -8,7 +10,7 @@ from ..mail import MAX_ATTEMPTS
 from .. import lifecycle
 from ..lifecycle import Status
 from ..models import Application, EmailCount, LoginAttempt, LoginThrottle, OneTimeToken, Outbox, Programme
-from . import audit, limits
+from . import audit, erasures, limits
 from .status import clear_write_ahead_log, delete_personal_data, forget_deleted_search_terms
 
 DRAFT_LIFETIME = timedelta(days=30)
@@ -23,6 +25,7 @@ CLOSED = tuple(lifecycle.CLOSED)
 
 @dataclass
 class PurgeReport:
+    erasures: int = 0             # erasure requests carried out (past due, not refused)
     drafts: int = 0
     closed: int = 0
     tokens: int = 0
@@ -31,15 +34,17 @@ class PurgeReport:
     email_counts: int = 0
 
 
-def _stale(now: datetime):
-    """The applications to delete now: drafts untouched for 30 days, closed ones past retention."""
-    drafts = Application.select().where((Application.status == Status.DRAFT)
+def _stale(now: datetime, requested: list[int]):
+    """The applications to delete now: drafts untouched for 30 days, closed ones past retention; those with a
+    due erasure request (`requested`) are left to it, so their applicants are told."""
+    others = Application.id.not_in(requested)
+    drafts = Application.select().where((Application.status == Status.DRAFT) & others
                                         & (Application.updated_at < now - DRAFT_LIFETIME))
     closed = []
     for programme in [None, *Programme.select()]:
         keep = timedelta(days=programme.retention_days) if programme else DEFAULT_RETENTION
         where = Application.programme.is_null() if programme is None else (Application.programme == programme)
-        closed.extend(Application.select().where(where & Application.status.in_(CLOSED)
+        closed.extend(Application.select().where(where & Application.status.in_(CLOSED) & others
                                                  & (Application.updated_at < now - keep)))
     return list(drafts), closed
 
@@ -62,8 +67,9 @@ def _old_emails(now: datetime):
 
 def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     """Delete what is past its retention (idempotent); with dry_run, only count it."""
-    drafts, closed = _stale(now)
-    report = PurgeReport(drafts=len(drafts), closed=len(closed),
+    requests = erasures.overdue(now)
+    drafts, closed = _stale(now, [a.id for a in requests])
+    report = PurgeReport(erasures=len(requests), drafts=len(drafts), closed=len(closed),
                          tokens=OneTimeToken.select().where(OneTimeToken.expires_at < now).count(),
                          login_attempts=LoginAttempt.select().where(_old_login_attempts(now)).count()
                          + LoginThrottle.select().where(_old_login_throttles(now)).count(),
@@ -71,6 +77,11 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
                          email_counts=EmailCount.select().where(limits.old_counts(now)).count())
     if dry_run:
         return report
+    for application in requests:
+        try:
+            erasures.carry_out(application)          # with the confirmation to the applicant
+        except erasures.NotOpen:
+            report.erasures -= 1                     # staff carried it out or refused it meanwhile
     for application in [*drafts, *closed]:
         with database.atomic():
             delete_personal_data(application)

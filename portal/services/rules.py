@@ -3,7 +3,7 @@ from dataclasses import replace
 from datetime import date
 
 from .. import eligibility
-from ..models import ProgrammeSite, RuleSetVersion, SiteCatchment
+from ..models import ProgrammeSite, RuleSetVersion, Site, SiteCatchment
 
 
 def catchment_of(programme) -> frozenset:
@@ -11,6 +11,16 @@ def catchment_of(programme) -> frozenset:
              .join(ProgrammeSite, on=(ProgrammeSite.site == SiteCatchment.site))
              .where(ProgrammeSite.programme == programme))
     return frozenset(row.municipality_id for row in query)
+
+
+def sites_of(programme) -> tuple:
+    """The programme's sites by name, each with its catchment's municipality codes, for the reasons' words."""
+    sites = {row.id: (row.name, set()) for row in
+             Site.select(Site.id, Site.name).join(ProgrammeSite, on=(ProgrammeSite.site == Site.id))
+             .where(ProgrammeSite.programme == programme).order_by(Site.name, Site.id)}
+    for row in SiteCatchment.select().where(SiteCatchment.site.in_(list(sites))):
+        sites[row.site_id][1].add(row.municipality_id)
+    return tuple((name, frozenset(codes)) for name, codes in sites.values())
 
 
 def current_version(programme) -> RuleSetVersion | None:
@@ -26,12 +36,13 @@ def ruleset_for(programme) -> eligibility.RuleSet:
         return replace(eligibility.RuleSet.default(), version=0)
     stored = current_version(programme)
     catchment = catchment_of(programme)
+    sites = sites_of(programme)
     if stored is None:
-        return replace(eligibility.RuleSet.default(catchment), version=0)
+        return replace(eligibility.RuleSet.default(catchment), version=0, sites=sites)
     rules = dict(stored.rules)
     rules["accepted_residence"] = frozenset(rules.get("accepted_residence", ()))
-    known = {name for name in eligibility.RuleSet.__dataclass_fields__} - {"version", "catchment"}
-    return eligibility.RuleSet(version=stored.version, catchment=catchment,
+    known = {name for name in eligibility.RuleSet.__dataclass_fields__} - {"version", "catchment", "sites"}
+    return eligibility.RuleSet(version=stored.version, catchment=catchment, sites=sites,
                                **{k: v for k, v in rules.items() if k in known})
 
 

@@ -13,7 +13,7 @@ from ..clock import now_utc
 from ..db import database
 from ..mail import MAX_ATTEMPTS
 from ..models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
-from . import audit, moves, tokens
+from . import audit, cohort_figures, moves, tokens
 from .registration import EDITABLE, absolute_url
 
 SIGN_IN_LIFETIME = timedelta(hours=1)
@@ -28,7 +28,7 @@ HISTORY_DETAILS = ("from_status", "to_status", "status", "verdict", "purpose", "
 # Why staff did something, when the event does not say: the applicant is told the purpose, not the person.
 PURPOSES = {"application.viewed": "assessment", "application.taken": "assessment",
             "application.note_added": "assessment"}
-ERASED = "[erased]"
+ERASED = mail.ERASED
 # Audit details that hold free text written about the person (a staff message to them, a withdrawal reason).
 FREE_TEXT_DETAILS = ("message", "reason")
 SEARCH_DETAIL = "q"           # the queue's search term, kept in an export's filters
@@ -124,10 +124,13 @@ def withdraw(application: Application) -> Application:
 
 
 def request_erasure(application: Application) -> Application:
-    """Record that the applicant asked to be deleted (staff carry it out); asking twice counts once."""
+    """Record that the applicant asked to be deleted (staff carry it out within 30 days, or refuse with a
+    reason: services/erasures.py); asking twice counts once, asking again after a refusal is a new request."""
     with database.atomic():
-        changed = (Application.update(erasure_requested_at=now_utc())
-                   .where((Application.id == application.id) & Application.erasure_requested_at.is_null())
+        changed = (Application.update(erasure_requested_at=now_utc(), erasure_refused_at=None,
+                                      erasure_refused_by=None, erasure_refusal_reason=None)
+                   .where((Application.id == application.id)
+                          & (Application.erasure_requested_at.is_null() | Application.erasure_refused_at.is_null(False)))
                    .execute())
         if changed:
             audit.record(None, "application.erasure_requested", application, actor_role="applicant",
@@ -180,6 +183,7 @@ def export_data(application: Application) -> dict:
             "reference": a.reference, "status": a.status, "source": a.source, "language": a.language,
             "created_at": _time(a.created_at), "updated_at": _time(a.updated_at),
             "submitted_at": _time(a.submitted_at), "erasure_requested_at": _time(a.erasure_requested_at),
+            "erasure_refused_at": _time(a.erasure_refused_at), "erasure_refusal_reason": a.erasure_refusal_reason,
             "programme": a.programme.name if a.programme_id else None,
             "assigned_to_a_staff_member": a.assigned_to_id is not None,
             "decided_at": _time(a.decided_at), "decided_by_role": a.decided_by.role if a.decided_by_id else None,
@@ -286,7 +290,9 @@ def delete_personal_data(a: Application) -> None:
     """Delete an application with its links and notes, and scrub the person from referrals, emails and
     audit details.
 
-    Call inside the caller's transaction, which also writes the audit event."""
+    Call inside the caller's transaction, which also writes the audit event. The application's part of its
+    cohort's anonymous figures is kept first (services/cohort_figures.py), so the programme report still adds up."""
+    cohort_figures.keep(a)
     _scrub_emails(a)
     _redact_audit(a)
     # The caseworker's referral stays countable for the municipality, without the person in it.

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import eligibility
-from ..apply.forms import CONSENT_VERSION
+from ..answers import CONSENT_VERSION
 from ..clock import now_utc
 from ..db import database
 from ..models import (Application, AuditEvent, JSONField, Municipality, Programme, ProgrammeSite, Referral,

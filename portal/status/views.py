@@ -8,11 +8,9 @@ from flask import (Blueprint, Response, after_this_request, copy_current_request
                    redirect, render_template, request, session, url_for)
 from flask_babel import gettext as _
 
-from .. import mail
+from .. import answers, mail
 from ..access import public
-from ..apply import steps as flow
 from ..apply import views as apply_views
-from ..apply.wiring import check_rows
 from ..models import Application
 from ..security import keeps_input
 from ..services import status
@@ -134,14 +132,7 @@ def application(application):
 
 def _rows(application, editable):
     """The check page's summary; its change links go through /status/edit (which opens the form), or none."""
-    adapter = current_app.url_map.bind("")
-    sections = []
-    for title, rows in check_rows(application):
-        for row in rows:
-            step = adapter.match(row["change_url"].split("?")[0])[1]["step"]
-            row["change_url"] = url_for("status.edit", step=step) if editable else None
-        sections.append((title, rows))
-    return sections
+    return answers.rows_of(application, change_url=(lambda step: url_for("status.edit", step=step)) if editable else None)
 
 
 @bp.get("/edit")
@@ -158,7 +149,7 @@ def edit(application):
     apply_views.open_in_this_browser(application)
     session["resume_shown"] = True        # no new resume-link email for an application being corrected
     step = request.args.get("step")
-    if step in flow.STEPS:
+    if step in answers.STEPS:
         return redirect(url_for("apply.step", step=step, **{"return": "check"}))
     return redirect(url_for("apply.check"))
 

@@ -24,7 +24,8 @@ def mentor(name="Morten Mentor", site=None, fields=("Software development", "IT"
     user = users.create_user(email or f"mentor{n}@example.org", name, "mentor", PASSWORD, ())
     User.update(language=language).where(User.id == user.id).execute()
     MentorProfile.create(user=user, site=site or copenhagen(), work_years=10, leadership=leadership,
-                         fields=list(fields), languages=list(languages), capacity=capacity, trained_on=trained)
+                         fields=list(fields), languages=list(languages), capacity=capacity, trained_on=trained,
+                         matchable=trained is not None)
     return User.get_by_id(user.id)
 
 

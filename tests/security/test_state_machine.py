@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from portal.apply.steps import STEPS
+from portal.answers import STEPS
 from portal.models import Application
 from tests.apply.helpers import VALID
 from tests.conftest import _make_app
