@@ -90,6 +90,15 @@ def init_app(app):
                    f"{report.tokens} expired link(s), {report.login_attempts} old login attempt(s), "
                    f"{report.emails} old email(s).")
 
+    @app.cli.command("end-courses")
+    def end_courses():
+        """End the course of every pair whose programme has reached its end date (daily from cron; safe
+        on several machines at once: each pair is moved once)."""
+        from .clock import now_utc
+        from .services import programmes
+        with database.connection_context():
+            click.echo(f"Ended the course of {programmes.end_courses(now_utc().date())} pair(s).")
+
     @app.cli.command("send-mail")
     def send_mail():
         """Send queued emails that are due (safe to run from cron in several places)."""

@@ -6,7 +6,8 @@ from babel import Locale
 from flask import current_app, has_request_context, request, url_for
 from flask_login import current_user
 
-from .i18n import current_lang
+from . import lifecycle
+from .i18n import current_lang, gettext
 from .i18n import lazy_gettext as _l
 
 NAV_BY_ROLE = {
@@ -49,10 +50,36 @@ def country_name(code: str | None) -> str:
     return Locale.parse(current_lang()).territories.get(code, code or "") if code else ""
 
 
+class LifecycleWords:
+    """The life cycle's words for templates (`lifecycle.status_text(code)`), translated when shown."""
+    Status = lifecycle.Status
+    QUEUE = lifecycle.QUEUE
+
+    @staticmethod
+    def status_text(status: str | None) -> str:
+        label = lifecycle.STATUS_LABELS.get(status)
+        return gettext(label) if label else (status or "")
+
+    @staticmethod
+    def applicant_text(status: str | None) -> str:
+        label = lifecycle.APPLICANT_TEXT.get(status)
+        return gettext(label) if label else ""
+
+    @staticmethod
+    def badge(status: str | None) -> str | None:
+        return lifecycle.STATUS_BADGES.get(status)
+
+    @staticmethod
+    def event_text(action: str) -> str:
+        label = lifecycle.EVENT_LABELS.get(action)
+        return gettext(label) if label else action
+
+
 def init_app(app):
     # Names where a page would otherwise show a code: every template and macro (imported with or without
     # context) may call them.
-    app.jinja_env.globals.update(municipality_name=municipality_name, country_name=country_name)
+    app.jinja_env.globals.update(municipality_name=municipality_name, country_name=country_name,
+                                 lifecycle=LifecycleWords)
     @app.context_processor
     def _navigation():
         return {"nav_links": nav_links(), "view_endpoints": app.view_functions}

@@ -7,11 +7,11 @@ from peewee import (BooleanField, CharField, Check, DateField, DateTimeField,
 
 from .clock import now_utc
 from .db import BaseModel
+from . import lifecycle
+from .lifecycle import Status
 
 ROLES = ("staff", "admin", "caseworker", "mentor")
-STATUSES = ("draft", "submitted", "in_review", "needs_info", "approved", "rejected", "withdrawn",
-            "matched", "active", "completed")
-OPEN_STATUSES = ("submitted", "in_review", "needs_info")
+STATUSES = tuple(Status)          # the states and their moves: lifecycle.py
 SOURCES = ("self", "referral")
 QUEUE_FILTERS = ("verdict", "programme", "municipality", "source", "language", "possible_duplicate", "assigned_to")
 
@@ -174,6 +174,10 @@ class RuleSetVersion(BaseModel):
         indexes = ((("programme", "version"), True),)
 
 
+# Only the life cycle's states (migrations/0020 widened it for "waiting" and "duplicate").
+STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in Status) + ")"
+
+
 class Application(BaseModel):
     """One person's application, from draft to outcome. Answers live in `answers` (JSON by step);
     the columns the queue filters on are copied out of them when a step is saved."""
@@ -207,6 +211,7 @@ class Application(BaseModel):
     updated_at = DateTimeField(default=now_utc)
     submitted_at = DateTimeField(null=True)
     erasure_requested_at = DateTimeField(null=True, index=True)   # the applicant asked to be deleted
+    duplicate_of = ForeignKeyField("self", null=True, backref="duplicates", on_delete="SET NULL")
     # Staff refused to carry out the request, with the reason the applicant is told (services/erasures.py).
     erasure_refused_at = DateTimeField(null=True)
     erasure_refused_by = ForeignKeyField(User, null=True, backref="erasures_refused", index=False)
@@ -214,8 +219,7 @@ class Application(BaseModel):
 
     class Meta:
         constraints = [
-            Check("status IN ('draft', 'submitted', 'in_review', 'needs_info', 'approved', 'rejected',"
-                  " 'withdrawn', 'matched', 'active', 'completed')"),
+            Check(STATUS_CHECK),
             Check("source IN ('self', 'referral')"),
             # No decision without a person and a reason.
             Check("status NOT IN ('approved', 'rejected') OR "
@@ -385,7 +389,7 @@ class Pair(BaseModel):
     @classmethod
     def of_mentor(cls, mentor):
         return (cls.select(cls, Application).join(Application)
-                .where((cls.mentor == mentor) & Application.status.in_(("matched", "active")))
+                .where((cls.mentor == mentor) & Application.status.in_(lifecycle.MEETING))
                 .order_by(Application.full_name))
 
 

@@ -2,7 +2,7 @@
 # Extract every string into translations/messages.pot and merge it into the Danish and English catalogues.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/pybabel extract -w 100 -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+.venv/bin/pybabel extract -w 100 -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
   -o translations/messages.pot . >/dev/null 2>&1
 for lang in da en; do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then

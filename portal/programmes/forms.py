@@ -49,6 +49,12 @@ class OutcomeForm(BaseForm):
     reached_on = DateField(_l("Since when (optional)"), validators=[Optional(), _not_in_future])
 
 
+class EndForm(BaseForm):
+    reason = StringField(_l("Why does the course end early?"),
+                         validators=[DataRequired(_l("Write why the course ends early")),
+                                     Length(max=500, message=_l("Write at most 500 characters"))])
+
+
 class TrainingForm(BaseForm):
     trained_on = DateField(_l("Date the mentor completed the mentor training"),
                            validators=[Optional(), _not_in_future])

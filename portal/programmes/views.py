@@ -7,13 +7,15 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import staff_only
+from .. import lifecycle
 from ..i18n import format_date
+from ..lifecycle import Role, Status
 from ..i18n import lazy_gettext as _l
 from ..models import Application, Programme
 from ..security import keeps_input
 from ..services import mentors as mentor_service
 from ..services import programmes as service
-from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, MatchForm, MeetingForm, MilestoneForm,
+from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, EndForm, MatchForm, MeetingForm, MilestoneForm,
                     OutcomeForm, TrainingForm)
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
@@ -28,6 +30,7 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 # POST      /programmes/<id>/pairs/<pair_id>/meetings         log a meeting
 # POST      /programmes/<id>/pairs/<pair_id>/milestones       record a milestone
 # POST      /programmes/<id>/pairs/<pair_id>/outcome          record or update the outcome
+# POST      /programmes/<id>/pairs/<pair_id>/end              end the pair's course early, with a reason
 # GET       /programmes/<id>/report                           funnel, outcomes, headline, chart
 # GET       /programmes/<id>/report.csv                       the report's rows as CSV
 
@@ -44,6 +47,7 @@ MATCH_ERRORS = {
     "mentor_full": _l("The mentor has no free place for another mentee."),
     "programme_full": _l("The programme is full: it has as many pairs as its capacity."),
     "status_changed": _l("The application changed in the meantime (it may already be matched). Nothing was changed."),
+    "not_started_yet": _l("The course can start on its start date, not before."),
 }
 
 
@@ -97,7 +101,7 @@ def programme(programme_id):
     return render_template("programmes/programme.html", programme=p, rows=rows, today=today,
                            overdue=[r for r in rows if r.overdue], news=service.news(p),
                            state=service.state(p, today), end_date=service.end_date(p),
-                           matched=sum(1 for r in rows if r.pair.application.status == "matched"),
+                           matched=sum(1 for r in rows if r.pair.application.status == Status.MATCHED),
                            form=ConfirmForm())
 
 
@@ -107,7 +111,11 @@ def start(programme_id):
     """Start the course for the programme's matched pairs."""
     p = _programme(programme_id)
     if ConfirmForm().validate_on_submit():
-        count = service.start(p, _actor(), date.today())
+        try:
+            count = service.start(p, _actor(), date.today())
+        except service.MatchError as error:
+            flash(str(MATCH_ERRORS[error.code]), "error")
+            return redirect(url_for("programmes.programme", programme_id=p.id))
         flash(ngettext("The course has started for %(num)s pair.", "The course has started for %(num)s pairs.", count),
               "success")
     return redirect(url_for("programmes.programme", programme_id=p.id))
@@ -175,7 +183,7 @@ def _pair(programme_id, pair_id):
     return p, service.pair_of(p, pair_id) or abort(404)
 
 
-def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=None):
+def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=None, end_form=None):
     today = date.today()
     row = next(r for r in service.pair_rows(p, today) if r.pair.id == pair.id)
     if outcome_form is None:
@@ -185,7 +193,9 @@ def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=Non
                            meetings=list(pair.meetings.order_by(-pair.meetings.model.held_on)),
                            meeting_form=meeting_form or MeetingForm(formdata=None),
                            milestone_form=milestone_form or MilestoneForm(formdata=None),
-                           outcome_form=outcome_form, milestone_labels=dict(MILESTONE_CHOICES),
+                           outcome_form=outcome_form, end_form=end_form or EndForm(formdata=None, prefix="end"),
+                           may_end=lifecycle.may("end_early", pair.application.status, Role.STAFF),
+                           milestone_labels=dict(MILESTONE_CHOICES),
                            outcome_labels=dict(OUTCOME_CHOICES))
 
 
@@ -245,6 +255,24 @@ def outcome(programme_id, pair_id):
         return _pair_page(p, found, outcome_form=form)
     service.record_outcome(found, _actor(), form.kind.data, form.reached_on.data)
     flash(_("Outcome saved for %(name)s.", name=found.application.full_name), "success")
+    return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
+
+
+@bp.post("/<int:programme_id>/pairs/<int:pair_id>/end")
+@staff_only
+@keeps_input
+def end_early(programme_id, pair_id):
+    """End the pair's course before the programme's end date, with a reason kept in the history."""
+    p, found = _pair(programme_id, pair_id)
+    form = EndForm(prefix="end")
+    if not form.validate_on_submit():
+        return _pair_page(p, found, end_form=form)
+    try:
+        service.end_early(found, _actor(), form.reason.data)
+    except service.MatchError as error:
+        flash(str(MATCH_ERRORS.get(error.code, MATCH_ERRORS["status_changed"])), "error")
+        return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
+    flash(_("The course has ended for %(name)s.", name=found.application.full_name), "success")
     return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
 
 

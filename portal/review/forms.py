@@ -3,17 +3,13 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from .. import lifecycle
 from ..forms.common import BaseForm
 from ..i18n import lazy_gettext as _l
 from ..models import Municipality
 from ..services import reviews
 
-STATUS_LABELS = {
-    "submitted": _l("Submitted"), "in_review": _l("In review"), "needs_info": _l("Waiting for the applicant"),
-    "approved": _l("Approved"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
-    "matched": _l("Matched"), "active": _l("In the programme"), "completed": _l("Completed"),
-    "draft": _l("Draft"),
-}
+STATUS_LABELS = {status: _l(label) for status, label in lifecycle.STATUS_LABELS.items()}   # words: lifecycle.py
 VERDICT_LABELS = {"likely_eligible": _l("Likely eligible"), "needs_review": _l("Needs review"),
                   "likely_not_eligible": _l("Likely not eligible")}
 REJECTION_LABELS = {
@@ -129,8 +125,21 @@ class WithdrawForm(DecisionForm):
     reason = TextAreaField(_l("Why is it withdrawn? (optional, kept in the history)"), [Optional(), Length(max=MESSAGE_MAX)])
 
 
-DECISION_FORMS = {"take": TakeForm, "approve": ApproveForm, "reject": RejectForm, "ask": AskForm,
-                  "withdraw": WithdrawForm}
+class WaitListForm(DecisionForm):
+    pass
+
+
+class DuplicateForm(DecisionForm):
+    kept = SelectField(_l("The application the person is handled under"),
+                       [InputRequired(_l("Choose the application to keep"))], coerce=str)
+
+    def __init__(self, *args, duplicates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept.choices = [(d.reference, f"{d.reference} – {d.full_name or ''}") for d in duplicates]
+
+
+DECISION_FORMS = {"take": TakeForm, "approve": ApproveForm, "place": ApproveForm, "wait_list": WaitListForm,
+                  "reject": RejectForm, "ask": AskForm, "close_duplicate": DuplicateForm, "withdraw": WithdrawForm}
 
 
 class DeleteNowForm(BaseForm):

@@ -9,10 +9,12 @@ from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx
 from ..i18n import lazy_gettext as _l
+from ..lifecycle import Status
 from ..models import Municipality, Programme
 from ..referrals.forms import CONSENT_HOW
 from ..security import keeps_input
 from ..services import erasures, reviews
+from ..services.moves import MoveRefused
 from .forms import (DECISION_FORMS, STATUS_LABELS, VERDICT_LABELS, DeleteNowForm, NoteForm, QueueFilterForm,
                     RefuseErasureForm)
 
@@ -119,10 +121,12 @@ def decide(reference, action):
     if form.validate_on_submit():
         try:
             emailed = _apply(action, found, form)
-        except reviews.Conflict:
-            return _confirm_page(action, found, form, problem="conflict"), 409
-        except reviews.NotAllowed as refused:
-            return _confirm_page(action, found, form, problem=_not_allowed_message(action, refused.status)), 409
+        except MoveRefused as refused:
+            if refused.code == "changed":
+                return _confirm_page(action, found, form, problem="conflict"), 409
+            return _confirm_page(action, found, form, problem=_refusal_message(action, refused),
+                                 offer_waiting_list=refused.code in PROGRAMME_PROBLEMS
+                                 and reviews.may("wait_list", found, current_user)), 409
         flash(_done_message(action, found, emailed), "success")
         return redirect(url_for("review.application", reference=reference))
     return _confirm_page(action, found, form)
@@ -236,11 +240,12 @@ def _application_page(application, note_form=None):
 
 
 def _decision_form(action, application):
-    kwargs = {"programmes": reviews.open_programmes()} if action == "approve" else {}
+    kwargs = ({"programmes": reviews.open_programmes()} if action in ("approve", "place") else
+              {"duplicates": reviews.possible_duplicates(application)} if action == "close_duplicate" else {})
     form = DECISION_FORMS[action](**kwargs)
     if request.method == "GET":
         form.version.data = application.version
-        if action == "approve" and application.programme_id:
+        if action in ("approve", "place") and application.programme_id:
             form.programme.data = str(application.programme_id)
     return form
 
@@ -251,9 +256,14 @@ def _apply(action, application, form):
     if action == "take":
         reviews.take(application, version, user)
         return False
-    if action == "approve":
+    if action in ("approve", "place"):
         programme = Programme.get_or_none(Programme.id == int(form.programme.data)) or abort(400)
-        return reviews.approve(application, version, user, programme)[1]
+        return getattr(reviews, action)(application, version, user, programme)[1]
+    if action == "wait_list":
+        return reviews.wait_list(application, version, user)[1]
+    if action == "close_duplicate":
+        reviews.close_duplicate(application, version, user, form.kept.data)
+        return False
     if action == "reject":
         return reviews.reject(application, version, user, form.code.data, form.message.data)[1]
     if action == "ask":
@@ -261,15 +271,30 @@ def _apply(action, application, form):
     return reviews.withdraw(application, version, user, form.reason.data)[1]
 
 
-def _confirm_page(action, application, form, problem=None):
+def _confirm_page(action, application, form, problem=None, offer_waiting_list=False):
     return render_template("review/confirm.html", action=action, application=application, form=form,
-                           problem=problem)
+                           problem=problem, offer_waiting_list=offer_waiting_list)
+
+
+PROGRAMME_PROBLEMS = ("programme_not_ended", "programme_has_place")
+
+
+def _refusal_message(action, refused):
+    if refused.code == "programme_not_ended":
+        return _("The programme has ended, so no one more can be approved into it. Choose another programme, "
+                 "or put the applicant on the waiting list for the next one.")
+    if refused.code == "programme_has_place":
+        return _("The programme is full. Choose another programme, or put the applicant on the waiting list "
+                 "for the next one.")
+    if refused.code == "kept_application":
+        return _("Choose another submitted application to keep.")
+    return _not_allowed_message(action, refused.status)
 
 
 def _not_allowed_message(action, status):
     text = _("This is not possible while the application is “%(status)s”.",
              status=STATUS_LABELS.get(status, status))
-    if status == "submitted" and action in ("approve", "reject", "ask"):
+    if status == Status.SUBMITTED and action in ("approve", "reject", "ask"):
         text += " " + _("Take the application first.")
     return text
 
@@ -278,12 +303,15 @@ def _done_message(action, application, emailed):
     messages = {
         "take": _("The application is assigned to you and marked as in review."),
         "approve": _("The application is approved."),
+        "place": _("The applicant has a place in the programme."),
+        "wait_list": _("The applicant is on the waiting list for the next programme."),
+        "close_duplicate": _("The application is closed as a duplicate. No rejection was sent."),
         "reject": _("The application is rejected."),
         "ask": _("The application is waiting for the applicant."),
         "withdraw": _("The application is withdrawn."),
     }
     text = messages[action]
-    if action != "take":
+    if action not in ("take", "close_duplicate"):
         text += " " + (_("We have emailed the applicant.") if emailed else
                        _("The applicant has no email address, so tell them by phone: %(phone)s.",
                          phone=application.phone or "–"))

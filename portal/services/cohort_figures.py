@@ -10,9 +10,11 @@ from datetime import date
 
 from peewee import EXCLUDED, fn
 
+from .. import lifecycle
+from ..lifecycle import Status
 from ..models import OUTCOMES, POSITIVE_OUTCOMES, Application, CohortFigures, Meeting, Outcome, Pair
 
-PAIRED = ("matched", "active", "completed")
+PAIRED = tuple(lifecycle.IN_PROGRAMME)
 COUNTS = ("applied", "likely_eligible", "approved", "matched", "completed", "mentees", "meetings", "positive",
           "later", *(f"outcome_{kind}" for kind in OUTCOMES))
 
@@ -20,8 +22,8 @@ COUNTS = ("applied", "likely_eligible", "approved", "matched", "completed", "men
 def funnel_part(status: str, verdict: str | None) -> Counter:
     """One sent application's part of its programme's funnel."""
     return Counter(applied=1, likely_eligible=int(verdict == "likely_eligible"),
-                   approved=int(status in ("approved", *PAIRED)), matched=int(status in PAIRED),
-                   completed=int(status == "completed"))
+                   approved=int(status in (Status.APPROVED, *PAIRED)), matched=int(status in PAIRED),
+                   completed=int(status == Status.COMPLETED))
 
 
 def pair_part(meetings: int, outcome_kind: str | None, reached_on: date | None, end: date) -> Counter:

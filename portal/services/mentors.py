@@ -6,6 +6,7 @@ from peewee import JOIN, IntegrityError, fn
 
 from ..clock import now_utc
 from ..db import database
+from .. import lifecycle
 from ..models import (MIN_MENTOR_WORK_YEARS, Application, Company, MentorProfile, Pair, Site, SiteCatchment,
                       User)
 from . import audit
@@ -114,14 +115,14 @@ def matchable_profiles():
 def current_pairs(user) -> int:
     """Mentees the mentor has now (matched or in the course); finished pairs free the place again."""
     return (Pair.select().join(Application)
-            .where((Pair.mentor == user) & Application.status.in_(("matched", "active"))).count())
+            .where((Pair.mentor == user) & Application.status.in_(lifecycle.MEETING)).count())
 
 
 def mentors() -> list[MentorRow]:
     """Every mentor account with its profile (if any) and current mentees."""
     profiles = {p.user_id: p for p in MentorProfile.select(MentorProfile, Site).join(Site, JOIN.LEFT_OUTER)}
     counts = dict(Pair.select(Pair.mentor, fn.COUNT(Pair.id)).join(Application)
-                  .where(Application.status.in_(("matched", "active"))).group_by(Pair.mentor).tuples())
+                  .where(Application.status.in_(lifecycle.MEETING)).group_by(Pair.mentor).tuples())
     return [MentorRow(user, profiles.get(user.id), counts.get(user.id, 0))
             for user in User.select().where(User.role == "mentor").order_by(User.name)]
 

@@ -9,17 +9,18 @@ from datetime import date, timedelta
 from flask import current_app, url_for
 from peewee import JOIN, PostgresqlDatabase, fn
 
-from .. import mail, matching
+from .. import lifecycle, mail, matching
+from ..lifecycle import Role, Status
 from ..clock import now_utc
 from ..db import database
 from ..models import (MILESTONES, OUTCOMES, Application, Company, MatchRejection, Meeting,
                       MentorProfile, Milestone, Municipality, Outcome, Pair, Programme, ProgrammeSite,
                       ProgrammeStart, Site, User)
-from . import audit, cohort_figures, mentors as mentor_service, rulesets
+from . import audit, cohort_figures, mentors as mentor_service, moves, rulesets
 
 MEETINGS_PER_MONTH = 2
 OVERDUE_AFTER = timedelta(days=31)          # "not met for over a month"
-PAIRED = ("matched", "active", "completed")
+PAIRED = tuple(lifecycle.IN_PROGRAMME)
 
 
 class MatchError(ValueError):
@@ -75,8 +76,8 @@ def overview(today: date) -> list[ProgrammeRow]:
         statuses = dict(Application.select(Application.status, fn.COUNT(Application.id))
                         .where(Application.programme == programme).group_by(Application.status).tuples())
         rows.append(ProgrammeRow(programme, state(programme, today), end_date(programme),
-                                 statuses.get("approved", 0), Pair.select().where(Pair.programme == programme).count(),
-                                 statuses.get("active", 0), statuses.get("completed", 0)))
+                                 statuses.get(Status.APPROVED, 0), Pair.select().where(Pair.programme == programme).count(),
+                                 statuses.get(Status.ACTIVE, 0), statuses.get(Status.COMPLETED, 0)))
     return rows
 
 
@@ -85,32 +86,57 @@ def free_places(programme: Programme) -> int:
 
 
 def start(programme: Programme, actor, today: date) -> int:
-    """Start the course: every matched pair of the programme becomes active. Returns how many."""
+    """Start the course, from its start date on: every matched pair of the programme becomes active.
+    Returns how many."""
+    if today < programme.start_date:
+        raise MatchError("not_started_yet")
     with database.atomic():
         if not started(programme):
             ProgrammeStart.create(programme=programme, started_on=today, started_by=actor)
         pairs = list(Pair.select(Pair, Application).join(Application)
-                     .where((Pair.programme == programme) & (Application.status == "matched")))
+                     .where((Pair.programme == programme) & (Application.status == Status.MATCHED)))
         for pair in pairs:
-            _move(pair.application, "matched", "active", actor, "activated", programme=programme.id)
+            _move(pair.application, "start", actor, programme=programme.id)
             Pair.update(started_on=today).where(Pair.id == pair.id).execute()
         audit.record(actor, "programme.started", programme, pairs=len(pairs))
     return len(pairs)
 
 
-def _move(application: Application, expected: str, target: str, actor, action: str, **details):
-    """The conditional status update (protects against two staff at once); call inside a transaction."""
-    changed = (Application.update(status=target, version=Application.version + 1, updated_at=now_utc())
-               .where((Application.id == application.id) & (Application.status == expected)).execute())
-    if not changed:
-        raise MatchError("status_changed")
-    audit.record(actor, f"application.{action}", application, from_status=expected, to_status=target, **details)
+def end_courses(today: date, actor=None) -> int:
+    """End the course of every active pair whose programme has reached its end date (`flask end-courses`,
+    daily, from cron). Returns how many ended."""
+    ended = 0
+    for pair in (Pair.select(Pair, Application, Programme).join(Application).switch(Pair).join(Programme)
+                 .where(Application.status == Status.ACTIVE)):
+        if today >= end_date(pair.programme):
+            try:
+                _move(pair.application, "end", actor, Role.STAFF if actor else Role.SYSTEM,
+                      programme=pair.programme_id)
+                ended += 1
+            except moves.MoveRefused:
+                continue        # someone else ended it meanwhile
+    return ended
+
+
+def end_early(pair: Pair, actor, reason: str) -> Application:
+    """End one pair's course before the programme's end date (the mentee moved, stopped coming…)."""
+    if not (reason or "").strip():
+        raise MatchError("reason")
+    return _move(pair.application, "end_early", actor, programme=pair.programme_id, reason=reason.strip())
+
+
+def _move(application: Application, name: str, actor, role: str = Role.STAFF, **details) -> Application:
+    """A move of the life cycle (services/moves.py); a refused one is "status_changed" here."""
+    try:
+        return moves.make(application, name, actor, role, details=details)
+    except moves.MoveRefused as refused:
+        raise MatchError("status_changed") from refused
 
 
 # ---------------------------------------------------------------- creating and editing programmes (admins)
 
 DETAILS = ("name", "company_id", "start_date", "length_months", "capacity", "open_for_applications")
-IN_COURSE = ("matched", "active")             # pairs that still meet at their site
+IN_COURSE = tuple(lifecycle.MEETING)          # pairs that still meet at their site
 
 
 @dataclass(frozen=True)
@@ -316,7 +342,7 @@ def mentor_facts(profile: MentorProfile, catchment: frozenset, free: int) -> mat
 
 def waiting_mentees(programme: Programme) -> list[Application]:
     """Approved for this programme and without a mentor."""
-    return list(Application.select().where((Application.programme == programme) & (Application.status == "approved"))
+    return list(Application.select().where((Application.programme == programme) & (Application.status == Status.APPROVED))
                 .order_by(Application.decided_at, Application.id))
 
 
@@ -386,7 +412,7 @@ def first_meeting(programme: Programme, today: date) -> date:
 def accept(programme: Programme, application: Application, mentor: User, actor, today: date) -> Pair:
     """Make the pair (staff only): the application becomes matched, both are emailed, all audited."""
     profile = _complete_mentor(mentor, today)
-    if application.programme_id != programme.id or application.status != "approved":
+    if application.programme_id != programme.id or application.status != Status.APPROVED:
         raise MatchError("status_changed")
     site_ids = {ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)}
     if profile.site_id not in site_ids:
@@ -401,7 +427,7 @@ def accept(programme: Programme, application: Application, mentor: User, actor, 
             raise MatchError("mentor_full")
         if free_places(programme) <= 0:
             raise MatchError("programme_full")
-        _move(application, "approved", "matched", actor, "matched", programme=programme.id, mentor=mentor.id)
+        _move(application, "match", actor, programme=programme.id, mentor=mentor.id)
         pair = Pair.create(programme=programme, application=application, mentor=mentor, site=profile.site_id,
                            accepted_by=actor, reasons=[[str(code), list(params)] for code, params in fit.reasons])
         audit.record(actor, "pair.accepted", pair, object_type="pair", application=application.public_id,
@@ -517,7 +543,7 @@ def pair_rows(programme: Programme, today: date) -> list[PairRow]:
         if isinstance(last, str):
             last = date.fromisoformat(last)
         since = last or pair.started_on
-        overdue = (pair.application.status == "active" and since is not None and today - since > OVERDUE_AFTER)
+        overdue = (pair.application.status == Status.ACTIVE and since is not None and today - since > OVERDUE_AFTER)
         rows.append(PairRow(pair, count, expected_meetings(pair, programme, today), last,
                             milestones.get(pair.id, []), outcomes.get(pair.application_id), overdue))
     return rows
@@ -531,7 +557,8 @@ def news(programme: Programme, limit: int = 20) -> list[Milestone]:
 
 
 def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None) -> Outcome:
-    """Where the mentee stands at six months (or later); the application is then completed."""
+    """Where the mentee stands (a job, an education…): a fact recorded at any time and changed later. It does
+    not end the mentoring: the course ends at its end date, or when staff end it early."""
     if kind not in OUTCOMES:
         raise ValueError(kind)
     with database.atomic():
@@ -544,8 +571,6 @@ def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None) -> Out
         else:
             Outcome.update(kind=kind, reached_on=reached_on, recorded_by=actor, recorded_at=now_utc()) \
                 .where(Outcome.id == outcome.id).execute()
-        if application.status in ("matched", "active"):
-            _move(application, application.status, "completed", actor, "completed", outcome=kind)
         audit.record(actor, "outcome.recorded", application, kind=kind, previous=before,
                      reached_on=reached_on.isoformat() if reached_on else None)
     return Outcome.get(Outcome.application == application)

@@ -4,6 +4,7 @@ from peewee import JOIN
 from .. import mail
 from ..clock import now_utc
 from ..db import database
+from ..lifecycle import Status
 from ..models import Application, OneTimeToken, Referral
 from . import audit, tokens
 from .registration import RESUME_LIFETIME, absolute_url
@@ -72,7 +73,7 @@ def _invite(caseworker, referral, application):
 def resend_invitation(caseworker, referral: Referral) -> bool:
     """Send the invitation again while the citizen has not submitted; earlier links stop working."""
     application = referral.application
-    if application is None or application.status != "draft" or not referral.email:
+    if application is None or application.status != Status.DRAFT or not referral.email:
         return False
     with database.atomic():
         (OneTimeToken.update(used_at=now_utc())
@@ -87,7 +88,18 @@ def state(referral: Referral) -> str:
     application = referral.application
     if application is None:
         return "closed"
-    if application.status == "draft":
+    if application.status == Status.DRAFT:
         return "invited" if referral.mode == "invite" else "in_progress"
+    if application.status == Status.DUPLICATE and application.duplicate_of_id:
+        return application.duplicate_of.status      # the citizen is handled under the kept application
     return application.status
+
+
+def handled_under(referral: Referral) -> str | None:
+    """The reference of the application the citizen is handled under, when the referred one was closed as a
+    duplicate of it."""
+    application = referral.application
+    if application is not None and application.status == Status.DUPLICATE and application.duplicate_of_id:
+        return application.duplicate_of.reference
+    return None
 

@@ -5,15 +5,16 @@ from datetime import timedelta
 from flask import current_app, url_for
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
-from .. import eligibility, mail
+from .. import eligibility, lifecycle, mail
 from ..answers import STEPS, first_unfinished
 from ..clock import now_utc
 from ..db import database
+from ..lifecycle import Role, Status
 from ..models import Application, Programme
-from . import audit, limits, rules, tokens
+from . import limits, moves, rules, tokens
 
 RESUME_LIFETIME = timedelta(days=30)
-EDITABLE = ("draft", "needs_info")
+EDITABLE = lifecycle.EDITABLE            # the states in which the applicant may change answers
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I/L
 
 
@@ -209,7 +210,6 @@ def submit(application: Application, actor=None) -> Application:
         raise NotEditable(application.public_id)
     programme = application.programme or Programme.current()
     assessment = assess(application, programme)
-    resubmission = application.status == "needs_info"
     for _ in range(5):
         reference = application.reference or _new_reference()
         try:
@@ -220,30 +220,29 @@ def submit(application: Application, actor=None) -> Application:
                     return Application.get_by_id(application.id)     # already submitted: nothing twice
                 # What was typed on a step and never saved is not part of what is sent.
                 answers = {name: value for name, value in (row.answers or {}).items() if name != UNSAVED}
-                changed = (Application.update(
-                    answers=answers, status="submitted", reference=reference, submitted_at=now_utc(), updated_at=now_utc(),
-                    programme=programme, verdict=str(assessment.verdict), eligibility=assessment.as_dict(),
-                    ruleset_version=assessment.ruleset_version, version=Application.version + 1)
-                    .where((Application.id == application.id) & Application.status.in_(EDITABLE))
-                    .execute())
-                if not changed:
+
+                def tell(fresh):
+                    # Sent: no earlier link (the draft's, or a "needs more information" one) opens it for
+                    # editing again; if staff ask for more, their email brings a new one.
+                    tokens.revoke("resume", application.id)
+                    duplicates = list(_possible_duplicates(fresh))
+                    if duplicates:
+                        Application.update(possible_duplicate=True).where(
+                            Application.id.in_([fresh.id, *[d.id for d in duplicates]])).execute()
+                    if fresh.email:
+                        # Not the name: nobody has confirmed that the address is the applicant's.
+                        mail.queue(fresh.email, "application_received", fresh.language, reference=reference,
+                                   status_url=absolute_url("status.start"))
+                try:
+                    moves.make(application, "resubmit" if row.status == Status.NEEDS_INFO else "submit", actor,
+                               Role.CASEWORKER if actor else Role.APPLICANT, then=tell,
+                               details={"verdict": str(assessment.verdict)},
+                               columns={"answers": answers, "reference": reference, "submitted_at": now_utc(),
+                                        "programme": programme, "verdict": str(assessment.verdict),
+                                        "eligibility": assessment.as_dict(),
+                                        "ruleset_version": assessment.ruleset_version})
+                except moves.MoveRefused:
                     return Application.get_by_id(application.id)     # already submitted: nothing twice
-                # Sent: no earlier link (the draft's, or a "needs more information" one) opens it for
-                # editing again; if staff ask for more, their email brings a new one.
-                tokens.revoke("resume", application.id)
-                fresh = Application.get_by_id(application.id)
-                duplicates = list(_possible_duplicates(fresh))
-                if duplicates:
-                    Application.update(possible_duplicate=True).where(
-                        Application.id.in_([fresh.id, *[d.id for d in duplicates]])).execute()
-                audit.record(actor, "application.resubmitted" if resubmission else "application.submitted",
-                             fresh, actor_role=None if actor else "applicant",
-                             from_status=application.status, to_status="submitted",
-                             verdict=str(assessment.verdict))
-                if fresh.email:
-                    # Not the name: nobody has confirmed that the address is the applicant's.
-                    mail.queue(fresh.email, "application_received", fresh.language, reference=reference,
-                               status_url=absolute_url("status.start"))
             return Application.get_by_id(application.id)
         except IntegrityError:
             continue      # a reference collision: draw another

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from ..db import database
 from ..mail import MAX_ATTEMPTS
+from .. import lifecycle
+from ..lifecycle import Status
 from ..models import Application, EmailCount, LoginAttempt, LoginThrottle, OneTimeToken, Outbox, Programme
 from . import audit, erasures, limits
 from .status import clear_write_ahead_log, delete_personal_data, forget_deleted_search_terms
@@ -18,7 +20,7 @@ DEFAULT_RETENTION = timedelta(days=730)
 EMAIL_LIFETIME = timedelta(days=90)
 # Sign-in attempts (email and address, for throttling) are kept this long (data_inventory.csv).
 LOGIN_ATTEMPT_LIFETIME = timedelta(days=30)
-CLOSED = ("rejected", "withdrawn", "completed")
+CLOSED = tuple(lifecycle.CLOSED)
 
 
 @dataclass
@@ -36,7 +38,7 @@ def _stale(now: datetime, requested: list[int]):
     """The applications to delete now: drafts untouched for 30 days, closed ones past retention; those with a
     due erasure request (`requested`) are left to it, so their applicants are told."""
     others = Application.id.not_in(requested)
-    drafts = Application.select().where((Application.status == "draft") & others
+    drafts = Application.select().where((Application.status == Status.DRAFT) & others
                                         & (Application.updated_at < now - DRAFT_LIFETIME))
     closed = []
     for programme in [None, *Programme.select()]:

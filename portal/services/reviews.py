@@ -15,13 +15,16 @@ from peewee import JOIN, OP, SQL, Expression, SqliteDatabase, fn
 from .. import mail
 from ..clock import now_utc
 from ..db import database
+from .. import lifecycle
+from ..lifecycle import Role, Status
 from ..models import Application, AuditEvent, Municipality, Note, Programme, Referral, User
-from . import audit, tokens
+from . import audit, moves, tokens
+from .programmes import end_date
+from .moves import MoveRefused
 from .registration import absolute_url
 
 PAGE_SIZE = 50
-QUEUE_STATUSES = ("submitted", "in_review", "needs_info", "approved", "rejected", "withdrawn",
-                  "matched", "active", "completed")
+QUEUE_STATUSES = lifecycle.QUEUE
 VERDICTS = ("likely_eligible", "needs_review", "likely_not_eligible")
 SORTS = ("newest", "oldest", "name", "name_desc")
 REJECTION_CODES = ("residence", "qualification", "language", "catchment", "age", "capacity",
@@ -29,31 +32,8 @@ REJECTION_CODES = ("residence", "qualification", "language", "catchment", "age",
 INFO_LINK_LIFETIME = timedelta(days=30)
 SEARCH_MAX = 100
 
-# action -> (statuses it may start from, status it leads to)
-TRANSITIONS = {
-    "take": (("submitted", "in_review"), "in_review"),
-    "approve": (("in_review",), "approved"),
-    "reject": (("in_review",), "rejected"),
-    "ask": (("in_review",), "needs_info"),
-    "withdraw": (("submitted", "in_review", "needs_info"), "withdrawn"),
-}
-ACTIONS = tuple(TRANSITIONS)
-
-
-class ReviewError(Exception):
-    """A decision that could not be applied; nothing was changed."""
-
-
-class Conflict(ReviewError):
-    """Someone changed the application after the reviewer loaded it."""
-
-
-class NotAllowed(ReviewError):
-    """The action does not apply to the application's current status."""
-
-    def __init__(self, action, status):
-        super().__init__(f"{action} is not allowed from {status}")
-        self.action, self.status = action, status
+# The decisions staff make on the application's page, in the order its buttons show them (lifecycle.MOVES).
+ACTIONS = ("take", "approve", "wait_list", "place", "ask", "reject", "close_duplicate", "withdraw")
 
 
 # ---------------------------------------------------------------- the queue
@@ -417,12 +397,13 @@ def add_note(application: Application, user, body: str) -> Note:
 
 
 def may(action: str, application: Application, user) -> bool:
-    """Whether `action` applies to the application as it is now."""
-    allowed, _ = TRANSITIONS[action]
-    if application.status not in allowed:
+    """Whether staff may make the decision on the application as it is now."""
+    if not lifecycle.may(action, application.status, Role.STAFF):
         return False
-    if action == "take" and application.status == "in_review":
+    if action == "take" and application.status == Status.IN_REVIEW:
         return application.assigned_to_id != user.id
+    if action == "close_duplicate":
+        return bool(possible_duplicates(application))
     return True
 
 
@@ -435,39 +416,23 @@ def open_programmes():
                                             Programme.start_date.desc(), Programme.id.desc()))
 
 
+def places_taken(programme: Programme) -> int:
+    """The programme's places given: approved applicants, and those matched, in the course or through it."""
+    return (Application.select().where((Application.programme == programme)
+                                       & Application.status.in_((Status.APPROVED, *lifecycle.IN_PROGRAMME)))
+            .count())
+
+
+def programme_problem(programme: Programme, today: date) -> str | None:
+    """Why no one more can be approved into the programme today ("ended", "full"), or None."""
+    if today >= end_date(programme):
+        return "programme_not_ended"
+    if places_taken(programme) >= programme.capacity:
+        return "programme_has_place"
+    return None
+
+
 # ---------------------------------------------------------------- decisions
-
-def _transition(application: Application, seen_version: int, user, action: str, **columns) -> Application:
-    """The conditional update every decision rests on; call inside a transaction."""
-    allowed, target = TRANSITIONS[action]
-    a = Application
-    where = (a.id == application.id) & a.status.in_(allowed) & (a.version == seen_version)
-    if action == "take":
-        where &= (a.status == "submitted") | a.assigned_to.is_null() | (a.assigned_to != user.id)
-    changed = (a.update(status=target, version=a.version + 1, updated_at=now_utc(), **columns)
-               .where(where).execute())
-    if not changed:
-        current = Application.get_by_id(application.id)
-        if current.version != seen_version:
-            raise Conflict(application.reference)
-        raise NotAllowed(action, current.status)
-    return Application.get_by_id(application.id)
-
-
-def _record(user, action, before: Application, after: Application, **details):
-    audit.record(user, f"application.{action}", after, from_status=before.status, to_status=after.status,
-                 **details)
-
-
-def _tell_caseworker(application: Application):
-    """Referred applications: the caseworker hears the outcome (status only, never the reasons)."""
-    referral = referral_of(application)
-    if referral is None or not referral.caseworker.email or not referral.caseworker.active:
-        return
-    mail.queue(referral.caseworker.email, "decision_referral_update", referral.caseworker.language,
-               name=application.full_name, reference=application.reference, status=application.status,
-               portal_url=current_app.config["BASE_URL"])
-
 
 def _tell_applicant(application: Application, template: str, **context) -> bool:
     if not application.email:
@@ -477,63 +442,102 @@ def _tell_applicant(application: Application, template: str, **context) -> bool:
     return True
 
 
+def _decide(application, action, seen_version, user, columns=None, details=None, where=None, then=None):
+    return moves.make(application, action, user, Role.STAFF, seen_version=seen_version, columns=columns,
+                      details=details, where=where, then=then)
+
+
 def take(application: Application, seen_version: int, user) -> Application:
     """Assign the application to `user` and mark it in review."""
-    with database.atomic():
-        after = _transition(application, seen_version, user, "take", assigned_to=user.id)
-        _record(user, "taken", application, after,
-                previous_assignee=application.assigned_to_id)
-    return after
+    a = Application
+    return _decide(application, "take", seen_version, user, columns={"assigned_to": user.id},
+                   details={"previous_assignee": application.assigned_to_id},
+                   where=(a.status == Status.SUBMITTED) | a.assigned_to.is_null() | (a.assigned_to != user.id))
 
 
-def approve(application: Application, seen_version: int, user, programme: Programme) -> tuple[Application, bool]:
-    """Approve for a programme; returns the application and whether the applicant was emailed."""
-    with database.atomic():
-        after = _transition(application, seen_version, user, "approve", programme=programme.id,
-                            decided_by=user.id, decided_at=now_utc(), decision_code=None,
-                            decision_reason="approved")
-        _record(user, "approved", application, after, programme=programme.id)
-        emailed = _tell_applicant(after, "decision_approved", programme=programme.name,
-                                  start_date=programme.start_date, status_url=absolute_url("status.start"))
-        _tell_caseworker(after)
-    return after, emailed
+def approve(application: Application, seen_version: int, user, programme: Programme,
+            today: date | None = None, action: str = "approve") -> tuple[Application, bool]:
+    """Approve for a programme that has not ended and has a free place ("place": from the waiting list);
+    returns the application and whether the applicant was emailed."""
+    problem = programme_problem(programme, today or now_utc().date())
+    if problem:
+        raise MoveRefused(action, problem, application.status)
+    emailed = []
+
+    def tell(after):
+        emailed.append(_tell_applicant(after, "decision_approved", programme=programme.name,
+                                       start_date=programme.start_date, status_url=absolute_url("status.start")))
+    after = _decide(application, action, seen_version, user, details={"programme": programme.id}, then=tell,
+                    columns={"programme": programme.id, "decided_by": user.id, "decided_at": now_utc(),
+                             "decision_code": None, "decision_reason": "approved"})
+    return after, emailed[0]
+
+
+def place(application: Application, seen_version: int, user, programme: Programme,
+          today: date | None = None) -> tuple[Application, bool]:
+    """From the waiting list into a programme with a free place."""
+    return approve(application, seen_version, user, programme, today, action="place")
+
+
+def wait_list(application: Application, seen_version: int, user) -> tuple[Application, bool]:
+    """Approved, but on the waiting list for the next programme (the one asked for has ended or is full)."""
+    emailed = []
+
+    def tell(after):
+        emailed.append(_tell_applicant(after, "decision_wait_listed", status_url=absolute_url("status.start")))
+    after = _decide(application, "wait_list", seen_version, user, then=tell,
+                    columns={"decided_by": user.id, "decided_at": now_utc(), "decision_code": None,
+                             "decision_reason": "waiting"})
+    return after, emailed[0]
 
 
 def reject(application: Application, seen_version: int, user, code: str, message: str | None) -> tuple[Application, bool]:
     """Reject with a reason from the list; `message`, if given, goes to the applicant too."""
     if code not in REJECTION_CODES:
         raise ValueError(code)
-    with database.atomic():
-        after = _transition(application, seen_version, user, "reject", decided_by=user.id,
-                            decided_at=now_utc(), decision_code=code, decision_reason=message or code)
-        _record(user, "rejected", application, after, code=code, message=message or None)
-        emailed = _tell_applicant(after, "decision_rejected", code=code, message=message or None,
-                                  status_url=absolute_url("status.start"))
-        _tell_caseworker(after)
-    return after, emailed
+    emailed = []
+
+    def tell(after):
+        emailed.append(_tell_applicant(after, "decision_rejected", code=code, message=message or None,
+                                       status_url=absolute_url("status.start")))
+    after = _decide(application, "reject", seen_version, user, details={"code": code, "message": message or None},
+                    columns={"decided_by": user.id, "decided_at": now_utc(), "decision_code": code,
+                             "decision_reason": message or code}, then=tell)
+    return after, emailed[0]
+
+
+def close_duplicate(application: Application, seen_version: int, user, kept_reference: str) -> Application:
+    """Close as a duplicate of the application the person is handled under: no rejection is sent; the
+    referring caseworker is told which application that is."""
+    kept = find(kept_reference)
+    if kept is None or kept.id == application.id or kept.status == Status.DUPLICATE:
+        raise MoveRefused("close_duplicate", "kept_application", application.status)
+    return _decide(application, "close_duplicate", seen_version, user, details={"kept": kept.reference},
+                   columns={"duplicate_of": kept.id, "decided_by": user.id, "decided_at": now_utc()})
 
 
 def ask_for_info(application: Application, seen_version: int, user, message: str) -> tuple[Application, bool]:
     """Send the application back with a question and a link that opens it for changes for 30 days."""
-    with database.atomic():
-        after = _transition(application, seen_version, user, "ask")
-        _record(user, "info_requested", application, after, message=message)
-        emailed = False
+    emailed = [False]
+
+    def tell(after):
         if after.email:
             plain = tokens.issue("resume", INFO_LINK_LIFETIME, application=after)
-            emailed = _tell_applicant(after, "decision_needs_info", message=message,
-                                      link=absolute_url("apply.resume", token=plain),
-                                      days=INFO_LINK_LIFETIME.days)
-    return after, emailed
+            emailed[0] = _tell_applicant(after, "decision_needs_info", message=message,
+                                         link=absolute_url("apply.resume", token=plain),
+                                         days=INFO_LINK_LIFETIME.days)
+    after = _decide(application, "ask", seen_version, user, details={"message": message}, then=tell)
+    return after, emailed[0]
 
 
 def withdraw(application: Application, seen_version: int, user, reason: str | None) -> tuple[Application, bool]:
     """Withdraw (usually at the applicant's request); the reason stays in the history."""
-    with database.atomic():
-        after = _transition(application, seen_version, user, "withdraw")
-        _record(user, "withdrawn", application, after, reason=reason or None)
-        emailed = _tell_applicant(after, "decision_withdrawn", status_url=absolute_url("status.start"))
-    return after, emailed
+    emailed = []
+
+    def tell(after):
+        emailed.append(_tell_applicant(after, "decision_withdrawn", status_url=absolute_url("status.start")))
+    after = _decide(application, "withdraw", seen_version, user, details={"reason": reason or None}, then=tell)
+    return after, emailed[0]
 
 
 def with_status(f: QueueFilter, status: str | None) -> QueueFilter:

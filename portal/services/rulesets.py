@@ -6,7 +6,8 @@ from peewee import JOIN, IntegrityError
 
 from .. import eligibility
 from ..db import database
-from ..models import OPEN_STATUSES, Application, Municipality, Programme, RuleSetVersion, Site, SiteCatchment, User
+from ..lifecycle import OPEN
+from ..models import Application, Municipality, Programme, RuleSetVersion, Site, SiteCatchment, User
 from . import audit, registration, rules
 
 THRESHOLDS = ("min_cefr", "min_isced", "min_work_years", "accepted_residence", "reunification_counts", "min_age")
@@ -45,7 +46,7 @@ def overview() -> list[ProgrammeOverview]:
 
 def open_applications(programme):
     return Application.select().where((Application.programme == programme)
-                                      & Application.status.in_(OPEN_STATUSES))
+                                      & Application.status.in_(OPEN))
 
 
 def current_number(programme) -> int:
@@ -180,7 +181,7 @@ def _recheck_batch(batch, ruleset, on) -> _Batch:
                 application.verdict, application.eligibility, application.ruleset_version):
             written = (Application.update(verdict=verdict, eligibility=stored,
                                           ruleset_version=assessment.ruleset_version)
-                       .where((Application.id == application.id) & Application.status.in_(OPEN_STATUSES))
+                       .where((Application.id == application.id) & Application.status.in_(OPEN))
                        .execute())
             if not written:
                 continue                    # decided or withdrawn meanwhile: no longer open

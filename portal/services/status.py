@@ -7,18 +7,18 @@ from functools import reduce
 
 from peewee import SqliteDatabase
 
-from .. import mail
+from .. import lifecycle, mail
+from ..lifecycle import Role, Status
 from ..clock import now_utc
 from ..db import database
 from ..mail import MAX_ATTEMPTS
 from ..models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
-from . import audit, cohort_figures, tokens
+from . import audit, cohort_figures, moves, tokens
 from .registration import EDITABLE, absolute_url
 
 SIGN_IN_LIFETIME = timedelta(hours=1)
 SESSION_LIFETIME = timedelta(hours=1)       # a status session ends an hour after sign-in
 MAX_LINKS_PER_HOUR = 5
-WITHDRAWABLE = ("draft", "submitted", "in_review", "needs_info")
 EXPORT_FORMAT = 1
 # Only these audit details reach the applicant: codes about their own application. Free-form
 # details could name staff or other applications (e.g. a duplicate's id), so they never do.
@@ -106,27 +106,21 @@ def signed_in_since_sent(application: Application, signed_in_at) -> bool:
 
 
 def may_withdraw(application: Application) -> bool:
-    return application.status in WITHDRAWABLE
+    return lifecycle.may("withdraw_own", application.status, Role.APPLICANT)
 
 
 def withdraw(application: Application) -> Application:
     """Withdraw the application, and with it the consent, in one step; refused once decided."""
-    fresh = Application.get_by_id(application.id)
-    if fresh.status not in WITHDRAWABLE:
-        raise NotAllowed(fresh.status)
-    with database.atomic():
-        # Conditional on the status just read: a reviewer deciding at the same moment wins or loses cleanly.
-        changed = (Application.update(status="withdrawn", updated_at=now_utc(), version=Application.version + 1)
-                   .where((Application.id == fresh.id) & (Application.status == fresh.status))
-                   .execute())
-        if not changed:
-            raise NotAllowed(Application.get_by_id(fresh.id).status)
-        audit.record(None, "application.withdrawn", fresh, actor_role="applicant",
-                     from_status=fresh.status, to_status="withdrawn", consent_withdrawn=True)
-        if fresh.email:
-            mail.queue(fresh.email, "status_withdrawn", fresh.language, name=fresh.full_name,
-                       reference=fresh.reference)
-    return Application.get_by_id(fresh.id)
+    def tell(after):
+        if after.email:
+            mail.queue(after.email, "status_withdrawn", after.language, name=after.full_name,
+                       reference=after.reference)
+    try:
+        # Conditional on the status it is in: a reviewer deciding at the same moment wins or loses cleanly.
+        return moves.make(application, "withdraw_own", None, Role.APPLICANT, details={"consent_withdrawn": True},
+                          then=tell)
+    except moves.MoveRefused as refused:
+        raise NotAllowed(refused.status) from refused
 
 
 def request_erasure(application: Application) -> Application:
@@ -206,7 +200,7 @@ def export_data(application: Application) -> dict:
         "eligibility": {"verdict": a.verdict, "ruleset_version": a.ruleset_version, "results": a.eligibility},
         "consent": {"text_version": a.consent_version, "given_at": _time(a.consent_at),
                     "channel": a.consent_channel,
-                    "withdrawn": a.status == "withdrawn"},
+                    "withdrawn": a.status == Status.WITHDRAWN},
         "referrals": [{"by_role": "caseworker", "municipality": r.municipality.name, "created_at": _time(r.created_at),
                        "invited_at": _time(r.invited_at), "mode": r.mode, "full_name": r.full_name,
                        "email": r.email, "phone": r.phone, "note": r.note,

@@ -327,7 +327,7 @@ def test_removing_a_site_where_a_pair_meets_is_refused_but_another_may_go(app, a
 def test_a_finished_pair_does_not_hold_its_site(app, admin, programme):
     [pair] = pairs(app, programme, 1)
     with app.test_request_context("/"):
-        programme_service.record_outcome(pair, admin.user, "job", date.today())
+        programme_service.end_early(pair, admin.user, "Moved to Aalborg")       # the course has ended for it
     aarhus = Site.get(Site.name == "Aarhus office").id
     assert admin.post(edit_url(programme), data=edit_data(admin, programme, sites=[str(aarhus)])).status_code == 302
 

@@ -91,6 +91,7 @@ def test_mentor_and_programme_capacity_are_kept(app, login_as):
 def test_starting_the_programme_makes_matched_pairs_active(app, login_as):
     programme = setup(app)
     with app.app_context():
+        Programme.update(start_date=date.today()).where(Programme.id == programme.id).execute()   # its first day
         application = approved(programme)
         m = mentor()
     client = login_as("staff")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from portal.models import Application
+from portal.models import Application, Programme
 from portal.services import users
 from tests.apply.helpers import VALID, fill
 from tests.conftest import PASSWORD
@@ -28,7 +28,9 @@ def _path(database_url):
 def test_a_writer_killed_at_random_50_times_leaves_a_sound_database_and_no_partial_application(app, database_url,
                                                                                               tmp_path, record_property):
     with app.app_context():
-        seeded(app)
+        programme = seeded(app)
+        # Room for every approval the writer makes: a full programme takes no more (lifecycle.py).
+        Programme.update(capacity=10_000).where(Programme.id == programme.id).execute()
     with app.test_request_context("/"):
         users.create_user("writer-staff@association.example", "Writer Staff", "staff", PASSWORD, ())
     errors = tmp_path / "writer-errors.txt"

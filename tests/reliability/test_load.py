@@ -112,6 +112,8 @@ def _in_review(portal, count):
     connection = sqlite3.connect(portal.db_path, timeout=30)
     now = datetime.utcnow().isoformat(sep=" ")
     with connection:
+        # Room for every approval that wins a race: a full programme takes no more (lifecycle.py).
+        connection.execute("UPDATE programme SET capacity = capacity + ? WHERE id = ?", (count, programme))
         for n in range(count):
             connection.execute(
                 "INSERT INTO application (public_id, reference, status, source, language, answers, completed_steps,"

@@ -80,6 +80,7 @@ POLICY = {
     "programmes.log_meeting": {"POST": STAFF},
     "programmes.milestone": {"POST": STAFF},
     "programmes.outcome": {"POST": STAFF},
+    "programmes.end_early": {"POST": STAFF},
     "programmes.report": {"GET": STAFF},
     "programmes.report_csv": {"GET": STAFF},
     # mentors: their own pairs
