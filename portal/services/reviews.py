@@ -2,7 +2,6 @@
 
 Every decision is one conditional UPDATE (expected status and the version the reviewer saw), the
 audit row and the emails, in one transaction: two reviewers acting at once can never both win."""
-import csv
 import io
 import math
 import re
@@ -12,11 +11,12 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from peewee import JOIN, OP, SQL, Expression, SqliteDatabase, fn
 
-from .. import mail
-from ..names import words as folded_words
+from .. import mail, spreadsheet
 from ..clock import now_utc
 from ..db import database
 from ..models import Application, AuditEvent, Municipality, Note, Programme, Referral, User
+from ..names import words as folded_words
+from ..spreadsheet import safe_cell
 from . import audit, tokens
 from .registration import absolute_url
 
@@ -278,21 +278,6 @@ def queue(f: QueueFilter, user, page: int = 1) -> QueuePage:
 EXPORT_COLUMNS = ("reference", "full_name", "email", "phone", "municipality_code", "municipality",
                   "submitted_at", "source", "language", "verdict", "possible_duplicate", "status",
                   "programme", "assigned_to", "decided_at")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that Excel will not run as a formula (OWASP: prefix with an apostrophe)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def start_export(f: QueueFilter, user) -> int:
     """Record the export in the audit log (before any row leaves); returns how many rows it has."""
     with database.atomic():
@@ -318,9 +303,9 @@ def export_rows(f: QueueFilter, user, header: list[str], labels: dict | None = N
              .switch(a).join(reviewer, JOIN.LEFT_OUTER, on=(a.assigned_to == reviewer.id))
              .where(*_conditions(f, user)).order_by(*_order(f.sort)).tuples())
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = spreadsheet.writer(buffer)
     writer.writerow([safe_cell(h) for h in header])
-    yield "\ufeff" + buffer.getvalue()
+    yield spreadsheet.BOM + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
     # The body is sent after the request has ended (and closed its connection): open our own.
