@@ -69,11 +69,15 @@ GOAL_CHOICES = [("job", _l("A job")), ("education", _l("An education")), ("inter
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "XK"}
 
 
+# The answers to "the country you come from" that are not a country (context.country_name names them too).
+NO_COUNTRY = {"stateless": _l("Stateless"), "unknown": _l("Unknown")}
+
+
 def country_choices(origin=False):
     """Countries in the reader's language, sorted by name (names from CLDR via Babel). For the country a
     person comes from (`origin`), also "Stateless" and "Unknown": many refugees have no country, or do not
     know which one the authorities have written down."""
-    extra = [("stateless", _l("Stateless")), ("unknown", _l("Unknown"))] if origin else []
+    extra = list(NO_COUNTRY.items()) if origin else []
     return [("", _l("Choose a country")), *extra, *_countries(str(get_locale() or "da"))]
 
 

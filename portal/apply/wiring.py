@@ -161,7 +161,7 @@ def check_rows(application, links=True):
     """The answers as (section title, rows) for the DKFDS summary list; each row links to its step
     (`links=False`: no links, for staff, who read the answers but do not change them)."""
     answers = application.answers or {}
-    countries = dict(f.country_choices(origin=True))
+    countries = {code: name for code, name in f.country_choices(origin=True) if code}   # not the placeholder
     municipalities = dict(Municipality.names())
     sections = []
 
