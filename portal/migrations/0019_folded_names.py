@@ -42,17 +42,17 @@ SQLITE_UP = [
        content='application', content_rowid='id', tokenize='trigram case_sensitive 0')""",
     f"""CREATE TRIGGER application_search_insert AFTER INSERT ON application BEGIN
            INSERT INTO application_search (rowid, {_COLUMNS}) VALUES ({_NEW});
-       END""",
+       END""",  # nosec B608 - constants only
     f"""CREATE TRIGGER application_search_delete AFTER DELETE ON application BEGIN
            INSERT INTO application_search (application_search, rowid, {_COLUMNS}) VALUES ('delete', {_OLD});
-       END""",
+       END""",  # nosec B608 - constants only
     f"""CREATE TRIGGER application_search_update AFTER UPDATE OF {_COLUMNS} ON application
        WHEN old.full_name IS NOT new.full_name OR old.folded_name IS NOT new.folded_name
             OR old.email IS NOT new.email OR old.reference IS NOT new.reference
        BEGIN
            INSERT INTO application_search (application_search, rowid, {_COLUMNS}) VALUES ('delete', {_OLD});
            INSERT INTO application_search (rowid, {_COLUMNS}) VALUES ({_NEW});
-       END""",
+       END""",  # nosec B608 - constants only
     "INSERT INTO application_search (application_search) VALUES ('rebuild')",
 ]
 # Kept in step with portal.models.POSTGRES_ONLY_INDEXES.
