@@ -32,6 +32,7 @@ BENCH_EMAIL = "bench-staff@example.org"
 def scenarios(sample: Application, programme: int, small_municipality: str) -> list[tuple[str, str]]:
     """(label, query string) for every filter, the search, sorting and pagination."""
     surname = (sample.full_name or "Hassan").split()[-1]
+    first = (sample.full_name or "Amal").split()[0]
     return [
         ("all (default)", ""),
         ("status = submitted", "status=submitted"),
@@ -47,6 +48,8 @@ def scenarios(sample: Application, programme: int, small_municipality: str) -> l
         ("not assigned", "assigned=nobody"),
         ("submitted in a quarter", "from=2026-01-01&to=2026-03-31"),
         (f"search name ({surname})", f"q={surname}"),
+        (f"search name, surname first ({surname} {first})", f"q={surname} {first}"),
+        (f"search name, a short word too (al {surname})", f"q=al {surname}"),
         ("search reference", f"q={sample.reference[:7]}"),
         ("search email", f"q={(sample.email or 'x@example.org').split('@')[0][:8]}@"),
         ("sort by name", "sort=name"),

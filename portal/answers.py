@@ -103,11 +103,15 @@ GOAL_CHOICES = [("job", _l("A job")), ("education", _l("An education")), ("inter
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "XK"}
 
 
+# The answers to "the country you come from" that are not a country (context.country_name names them too).
+NO_COUNTRY = {"stateless": _l("Stateless"), "unknown": _l("Unknown")}
+
+
 def country_choices(origin=False):
     """Countries in the reader's language, sorted by name (names from CLDR via Babel). For the country a
     person comes from (`origin`), also "Stateless" and "Unknown": many refugees have no country, or do not
     know which one the authorities have written down."""
-    extra = [("stateless", _l("Stateless")), ("unknown", _l("Unknown"))] if origin else []
+    extra = list(NO_COUNTRY.items()) if origin else []
     return [("", _l("Choose a country")), *extra, *_countries(str(get_locale() or "da"))]
 
 
@@ -146,7 +150,7 @@ def sections(answers: dict, municipality_names: dict, change_url=None):
     its name; `change_url(step)` gives a row's "Change" link (None: no links, as for staff, who read the
     answers but do not change them)."""
     answers = answers or {}
-    countries = dict(country_choices(origin=True))
+    countries = {code: name for code, name in country_choices(origin=True) if code}   # not the placeholder
     municipalities = municipality_names
     result = []
 

@@ -46,8 +46,14 @@ def municipality_name(code: str | None) -> str:
 
 
 def country_name(code: str | None) -> str:
-    """A country's name in the page's language ("SY" -> "Syrien" or "Syria"), from CLDR via Babel."""
-    return Locale.parse(current_lang()).territories.get(code, code or "") if code else ""
+    """A country's name in the page's language ("SY" -> "Syrien" or "Syria"), from CLDR via Babel; also
+    the answers that are not a country ("stateless" -> "Statsløs"); "" for no answer."""
+    from .answers import NO_COUNTRY
+    if not code:
+        return ""
+    if code in NO_COUNTRY:
+        return str(NO_COUNTRY[code])
+    return Locale.parse(current_lang()).territories.get(code, code)
 
 
 class LifecycleWords:

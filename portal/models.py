@@ -9,6 +9,7 @@ from .clock import now_utc
 from .db import BaseModel
 from . import lifecycle
 from .lifecycle import Status
+from .names import fold
 
 ROLES = ("staff", "admin", "caseworker", "mentor")
 STATUSES = tuple(Status)          # the states and their moves: lifecycle.py
@@ -180,7 +181,10 @@ STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in Status) + ")"
 
 class Application(BaseModel):
     """One person's application, from draft to outcome. Answers live in `answers` (JSON by step);
-    the columns the queue filters on are copied out of them when a step is saved."""
+    the columns the queue filters on are copied out of them when a step is saved.
+
+    `folded_name` is always `names.fold(full_name)` (None without a name), for the queue's search: every
+    `update`, `insert` and `save` that sets `full_name` sets it too (migrations/0019_folded_names.py)."""
     public_id = CharField(unique=True, default=public_id)
     reference = CharField(unique=True, null=True)          # given at submission
     status = CharField(default="draft")                    # indexed with the queue's indexes below
@@ -189,6 +193,7 @@ class Application(BaseModel):
     answers = JSONField(default=dict)
     completed_steps = JSONField(default=list)
     full_name = CharField(null=True)
+    folded_name = CharField(null=True)                     # names.fold(full_name): written with it, below
     birth_year = IntegerField(null=True)
     email = CharField(null=True, index=True)
     phone = CharField(null=True)
@@ -234,8 +239,31 @@ class Application(BaseModel):
               for column in ("status", *QUEUE_FILTERS)),
             (("submitted_at", "status", *QUEUE_FILTERS), False),
             (("full_name", "submitted_at", "status"), False),                         # sort by name
-            (("full_name", "email", "reference", "submitted_at", "status"), False),   # search
+            (("folded_name", "full_name", "email", "reference", "submitted_at", "status"), False),   # search
         )
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        return super().update(cls.with_folded_name(__data), **cls.with_folded_name(update))
+
+    @classmethod
+    def insert(cls, __data=None, **insert):
+        return super().insert(cls.with_folded_name(__data), **cls.with_folded_name(insert))
+
+    def save(self, *args, **kwargs):
+        if "full_name" in self.__data__:
+            self.folded_name = fold(self.full_name) or None
+        return super().save(*args, **kwargs)
+
+    @classmethod
+    def with_folded_name(cls, data: dict | None) -> dict | None:
+        """`data` (column values by name or field) with `folded_name` following `full_name` when it is set."""
+        for key, value in (data or {}).items():
+            if key is cls.full_name or (isinstance(key, str) and key == "full_name"):
+                if value is not None and not isinstance(value, str):
+                    raise TypeError("full_name is written as a value, so that folded_name can follow it")
+                return {**data, "folded_name": fold(value) or None}
+        return data
 
     @classmethod
     def by_public_id(cls, value):
@@ -459,14 +487,16 @@ ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, LoginThrottle,
               Milestone, Outcome, CohortFigures]
 
 # Indexes that only PostgreSQL has, made by a migration rather than declared on a model (a GIN index with an
-# operator class has no SQLite equivalent: migrations/0004_trigram_search.py; a partial index SQLite's
+# operator class has no SQLite equivalent: migrations/0004_trigram_search.py and 0019; a partial index SQLite's
 # planner would not choose: migrations/0009_audit_event_history.py).
 POSTGRES_ONLY_INDEXES = {("application", "application_full_name_trgm"), ("application", "application_email_trgm"),
+                         ("application", "application_folded_name_trgm"),
                          ("application", "application_reference_trgm"), ("audit_event", "audit_event_history")}
 
 # Tables and triggers that only SQLite has, made by a migration rather than declared on a model: the review
 # queue's trigram search index (an FTS5 table and the shadow tables FTS5 keeps for it) and the triggers that
-# keep it in step with `application`: migrations/0007_sqlite_trigram_search.py. copy-db leaves them out.
+# keep it in step with `application`: migrations/0007_sqlite_trigram_search.py, remade with the folded name by
+# 0019_folded_names.py. copy-db leaves them out.
 SQLITE_ONLY_TABLES = {"application_search", "application_search_data", "application_search_idx",
                       "application_search_docsize", "application_search_config"}
 SQLITE_ONLY_TRIGGERS = {"application_search_insert", "application_search_update", "application_search_delete"}

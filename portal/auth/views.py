@@ -95,8 +95,10 @@ def second_factor():
     if enrolling:
         totp.secret_for_enrolment(user)
     form = SecondFactorForm(next=request.args.get("next", ""))
-    context = dict(form=form, enrolling=enrolling, secret=user.totp_secret if enrolling else None,
-                   uri=totp.provisioning_uri(user) if enrolling else None)
+    uri = totp.provisioning_uri(user) if enrolling else None
+    context = dict(form=form, enrolling=enrolling, secret=user.totp_secret if enrolling else None, uri=uri,
+                   qr_code=totp.qr_code(uri, _("QR code that adds Mentorbro to your authenticator app"))
+                   if enrolling else None)
     if form.validate_on_submit():
         try:
             if totp.verify(user, form.code.data, request.remote_addr or "-", device=devices.known().get(user.id)):

@@ -288,13 +288,13 @@ def report(programme_id):
 @bp.get("/<int:programme_id>/report.csv")
 @staff_only
 def report_csv(programme_id):
-    """The report's rows (one per mentee) as CSV."""
+    """The report's rows (one per mentee) as CSV (UTF-8 with BOM, `;`), like the review export."""
     p = _programme(programme_id)
     labels = {"mentee": _("Mentee"), "municipality": _("Municipality"), "mentor": _("Mentor"),
               "meetings": _("Meetings"), "milestones": _("Milestones"), "outcome": _("Outcome"),
               "reached_on": _("Since"),
               **{f"milestone:{k}": str(v) for k, v in MILESTONE_CHOICES},
               **{f"outcome:{k}": str(v) for k, v in OUTCOME_CHOICES}}
-    body = "\ufeff" + service.report_csv(service.report(p, date.today()), labels)
+    body = service.report_csv(service.report(p, date.today()), labels)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="programme-{p.id}-report.csv"'})

@@ -32,7 +32,10 @@ class QueueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search by name, reference or email"), [Optional(), Length(max=reviews.SEARCH_MAX)])
+    q = StringField(_l("Search by name, reference or email"),
+                    [Optional(), Length(max=reviews.SEARCH_MAX, message=_l(
+                        "The search is too long: search for at most %(max)d characters, such as a name or a reference"))],
+                    filters=[lambda text: text.strip() if isinstance(text, str) else text])
     status = SelectField(_l("Status"), [Optional()])
     verdict = SelectField(_l("Eligibility check"), [Optional()])
     programme = SelectField(_l("Programme"), [Optional()])
@@ -74,7 +77,7 @@ class QueueFilterForm(BaseForm):
             source=chosen(self.source), language=chosen(self.language),
             duplicate=None if duplicate is None else duplicate == "yes", assigned=chosen(self.assigned),
             submitted_from=chosen(self.submitted_from), submitted_to=chosen(self.submitted_to),
-            search=(self.q.data or None) if not self.q.errors else None,
+            search=self.q.data or None,          # too long: the queue finds nothing, and the page says why
             sort=chosen(self.sort) or "newest")
 
 

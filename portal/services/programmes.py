@@ -1,7 +1,5 @@
 """Programmes after approval: matching, the course (meetings, milestones), outcomes and the report."""
 import calendar
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,7 +7,7 @@ from datetime import date, timedelta
 from flask import current_app, url_for
 from peewee import JOIN, PostgresqlDatabase, fn
 
-from .. import lifecycle, mail, matching
+from .. import lifecycle, mail, matching, spreadsheet
 from ..lifecycle import Role, Status
 from ..clock import now_utc
 from ..db import database
@@ -625,23 +623,15 @@ def report(programme: Programme, today: date) -> Report:
 
 
 def report_csv(report: Report, labels: dict) -> str:
-    """One row per mentee: municipality, mentor, meetings, milestones, outcome (labels in the reader's language)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([labels["mentee"], labels["municipality"], labels["mentor"], labels["meetings"],
-                     labels["milestones"], labels["outcome"], labels["reached_on"]])
+    """One row per mentee: municipality, mentor, meetings, milestones, outcome (labels in the reader's
+    language); the whole file, in the same form as the review export (portal/spreadsheet.py)."""
     names = dict(Municipality.select(Municipality.code, Municipality.name).tuples())
-    for row in report.pairs:
-        application = row.pair.application
-        writer.writerow([_safe(application.full_name), names.get(application.municipality_id, ""),
-                         _safe(row.pair.mentor.name), row.meetings,
-                         "; ".join(labels["milestone:" + m.kind] for m in row.milestones),
-                         labels["outcome:" + row.outcome.kind] if row.outcome else "",
-                         row.outcome.reached_on.isoformat() if row.outcome and row.outcome.reached_on else ""])
-    return out.getvalue()
-
-
-def _safe(value) -> str:
-    """Spreadsheet programs run cells that start with = + - @ as formulas: make them text."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    header = [labels["mentee"], labels["municipality"], labels["mentor"], labels["meetings"],
+              labels["milestones"], labels["outcome"], labels["reached_on"]]
+    rows = ([row.pair.application.full_name, names.get(row.pair.application.municipality_id, ""),
+             row.pair.mentor.name, row.meetings,
+             ", ".join(labels["milestone:" + m.kind] for m in row.milestones),
+             labels["outcome:" + row.outcome.kind] if row.outcome else "",
+             row.outcome.reached_on.isoformat() if row.outcome and row.outcome.reached_on else ""]
+            for row in report.pairs)
+    return spreadsheet.table(header, rows)

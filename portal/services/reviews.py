@@ -2,7 +2,6 @@
 
 Every decision is one conditional UPDATE (expected status and the version the reviewer saw), the
 audit row and the emails, in one transaction: two reviewers acting at once can never both win."""
-import csv
 import io
 import math
 import re
@@ -12,15 +11,17 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from peewee import JOIN, OP, SQL, Expression, SqliteDatabase, fn
 
-from .. import mail
+from .. import mail, spreadsheet
 from ..clock import now_utc
 from ..db import database
 from .. import lifecycle
 from ..lifecycle import Role, Status
 from ..models import Application, AuditEvent, Municipality, Note, Programme, Referral, User
+from ..names import words as folded_words
+from ..spreadsheet import safe_cell
 from . import audit, moves, tokens
-from .programmes import end_date
 from .moves import MoveRefused
+from .programmes import end_date
 from .registration import absolute_url
 
 PAGE_SIZE = 50
@@ -97,8 +98,11 @@ def _conditions(f: QueueFilter, user, with_status=True) -> list:
     if f.submitted_to:
         terms.append(a.submitted_at < datetime.combine(f.submitted_to + timedelta(days=1), time.min))
     # Without NUL: PostgreSQL refuses it in a parameter, and FTS5 would read the query only up to it.
-    term = (f.search or "").replace("\0", "").strip()[:SEARCH_MAX]
-    if term:
+    term = (f.search or "").replace("\0", "").strip()
+    if len(term) > SEARCH_MAX:
+        # Refused (the form says so): finding everything, or what a cut-off term finds, would mislead.
+        terms.append(SQL("1 = 0"))
+    elif term:
         matches = _matches(term)
         if not isinstance(matches, _InSearchIndex):
             # The matching ids first, in a subquery of their own (MATERIALIZED): PostgreSQL reads them from its
@@ -137,25 +141,55 @@ def _matches(term: str):
 TRIGRAM = 3
 
 
+# Letters, digits, spaces and the marks names are written with: a term with any other mark ('"', '%', '(')
+# is searched as it is typed only.
+_FOLDABLE = re.compile(r"(?:[^\W_]|[\s'’.,-])+")
+
+
 class _InSearchIndex(Expression):
     """`application.id IN (the rowids SQLite's trigram index finds)`."""
 
 
 def _contains(term: str, *columns):
-    """Any of the columns contains the term (`LIKE '%term%'`, ASCII case ignored).
+    """Any of the columns contains the term (`LIKE '%term%'`, ASCII case ignored); when the name is one of
+    them and the term is written like a name, also every application whose folded name holds each word of
+    the term's fold, in any order (portal/names.py: "ostergaard" finds "Østergaard", "Hassan Amal" finds
+    "Amal Hassan").
 
-    On SQLite the trigram index answers it (migrations/0007) when the term is long enough to hold a
-    trigram: a phrase of the term's trigrams in a row is the term as a substring, and the tokenizer folds
-    case (for all of Unicode, so it may find a little more than LIKE, never less). The term is one FTS5
-    string, its double quotes doubled, so no word in it (AND, NEAR, *) is an operator."""
-    if isinstance(database.obj, SqliteDatabase) and len(term) >= TRIGRAM:
-        names = " ".join(column.column_name for column in columns)
-        phrase = '"' + term.replace('"', '""') + '"'
-        return _InSearchIndex(Application.id, OP.IN, SQL(
-            "(SELECT rowid FROM application_search WHERE application_search MATCH ?)", [f"{{{names}}} : {phrase}"]))
+    On SQLite the trigram index answers it (migrations/0007, 0019) when the term and the longest folded word
+    are long enough to hold a trigram: a phrase of the term's trigrams in a row is the term as a substring,
+    and the tokenizer folds case (for all of Unicode, so it may find a little more than LIKE, never less).
+    Shorter folded words are then compared with LIKE, among the rows the index found. Each phrase is one
+    FTS5 string, its double quotes doubled, so no word in it (AND, NEAR, *) is an operator."""
+    foldable = _FOLDABLE.fullmatch(term) and any(column is Application.full_name for column in columns)
+    folded = folded_words(term) if foldable else []
+    fast = [word for word in folded if len(word) >= TRIGRAM]
+    slow = [word for word in folded if len(word) < TRIGRAM]
+    like = _like(term, columns, folded)
+    if not (isinstance(database.obj, SqliteDatabase) and len(term) >= TRIGRAM and (fast or not folded)):
+        return like
+    query = f"{{{' '.join(column.column_name for column in columns)}}} : {_phrase(term)}"
+    if fast:
+        query += " OR (" + " AND ".join(f"{{folded_name}} : {_phrase(word)}" for word in fast) + ")"
+    found = _InSearchIndex(Application.id, OP.IN, SQL(
+        "(SELECT rowid FROM application_search WHERE application_search MATCH ?)", [query]))
+    # The index's answer is exact unless a folded word is too short for it; then LIKE decides among its rows.
+    return (found & like) if slow else found
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _like(term: str, columns, folded: list[str]):
     found = columns[0].contains(term)
     for column in columns[1:]:
         found |= column.contains(term)
+    if folded:
+        every_word = Application.folded_name.contains(folded[0])
+        for word in folded[1:]:
+            every_word &= Application.folded_name.contains(word)
+        found |= every_word
     return found
 
 
@@ -224,21 +258,6 @@ def queue(f: QueueFilter, user, page: int = 1) -> QueuePage:
 EXPORT_COLUMNS = ("reference", "full_name", "email", "phone", "municipality_code", "municipality",
                   "submitted_at", "source", "language", "verdict", "possible_duplicate", "status",
                   "programme", "assigned_to", "decided_at")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that Excel will not run as a formula (OWASP: prefix with an apostrophe)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def start_export(f: QueueFilter, user) -> int:
     """Record the export in the audit log (before any row leaves); returns how many rows it has."""
     with database.atomic():
@@ -264,9 +283,9 @@ def export_rows(f: QueueFilter, user, header: list[str], labels: dict | None = N
              .switch(a).join(reviewer, JOIN.LEFT_OUTER, on=(a.assigned_to == reviewer.id))
              .where(*_conditions(f, user)).order_by(*_order(f.sort)).tuples())
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = spreadsheet.writer(buffer)
     writer.writerow([safe_cell(h) for h in header])
-    yield "\ufeff" + buffer.getvalue()
+    yield spreadsheet.BOM + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
     # The body is sent after the request has ended (and closed its connection): open our own.

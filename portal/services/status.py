@@ -7,7 +7,7 @@ from functools import reduce
 
 from peewee import SqliteDatabase
 
-from .. import lifecycle, mail
+from .. import lifecycle, mail, names
 from ..lifecycle import Role, Status
 from ..clock import now_utc
 from ..db import database
@@ -227,9 +227,13 @@ def _identifiers(a: Application) -> list[str]:
 
 
 def _names_person(search, identifiers: list[str]) -> bool:
-    """A staff search term that finds the person: part of their name, email or phone, or all of one."""
+    """A staff search term that finds the person: part of their name, email or phone, or all of one, as
+    typed or as the queue's search folds it ("oestergaard" finds "Østergaard": portal/names.py)."""
     term = search.casefold().strip()
-    return len(term) >= 3 and any(term in i.casefold() or i.casefold() in term for i in identifiers)
+    if len(term) >= 3 and any(term in i.casefold() or i.casefold() in term for i in identifiers):
+        return True
+    words = names.words(search)
+    return sum(map(len, words)) >= 3 and any(all(word in names.fold(i) for word in words) for i in identifiers)
 
 
 def _scrub(value, identifiers: list[str], free_text: bool):

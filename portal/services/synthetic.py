@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .. import eligibility
+from .. import eligibility, names
 from ..answers import CONSENT_VERSION
 from ..clock import now_utc
 from ..db import database
@@ -357,7 +357,8 @@ def _one(rng, ctx, app_id, used, previous, originals):
     reviewer = rng.choice(ctx.reviewers)
     row = {
         "id": app_id, "public_id": public, "status": status, "source": source, "language": language,
-        "answers": answers, "full_name": name, "birth_year": birth_year, "email": email,
+        "answers": answers, "full_name": name, "folded_name": names.fold(name) or None,
+        "birth_year": birth_year, "email": email,
         "phone": contact["phone"], "municipality": municipality,
         "completed_steps": list(answers) if submitted else list(answers)[:rng.randint(1, 7)],
         "created_at": created, "updated_at": submitted or created, "version": 2,

@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def sign_in_as_admin(live_server, page):
+def sign_in_as_admin(live_server, page, check=None):
     with live_server.app.test_request_context("/"):
         demo.seed(lambda: "a-demo-password-123")
         users.create_user("browser-admin@example.org", "Browser Admin", "admin", PASSWORD, ())
@@ -22,6 +22,9 @@ def sign_in_as_admin(live_server, page):
     page.wait_for_load_state()
     # The second factor: the first login enrols, showing the key an authenticator app would take.
     secret = page.locator("#totp-secret").inner_text().strip()
+    if check:                                       # and its QR code, named for screen readers, CSP-clean
+        expect(page.get_by_role("img", name="QR code that adds Mentorbro to your authenticator app")).to_be_visible()
+        check(page)
     page.fill("[name=code]", pyotp.TOTP(secret).now())
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
@@ -45,7 +48,7 @@ def test_admin_pages_are_accessible_and_saving_works(live_server, browser, javas
     # axe runs in the page, so only where JavaScript runs; without it, the flow itself is the test.
     check = assert_accessible if javascript else (lambda page: None)
     try:
-        sign_in_as_admin(live_server, page)
+        sign_in_as_admin(live_server, page, check)
         assert page.url.endswith("/admin/")
         check(page)
         page.get_by_role("link", name="Erhvervsmentor 2027", exact=True).click()

@@ -6,6 +6,8 @@ from datetime import date
 from portal.models import Programme
 from portal.services import demo
 from portal.services import programmes as service
+from tests.programmes.helpers import approved, mentor
+from tests.review.helpers import seeded
 
 
 def demo_2016(app):
@@ -33,7 +35,7 @@ def test_the_report_page_shows_the_headline_a_chart_and_offers_csv(app, login_as
     assert "<svg role=\"img\"" in page and "style=" not in page.split("<svg role")[1].split("</svg>")[0]
     response = client.get(f"/programmes/{programme.id}/report.csv?lang=en")
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "Mentee" and len(rows) == 26
     assert sum(1 for r in rows[1:] if r[5] and r[5] != "None of these yet") == 18
 
@@ -56,3 +58,28 @@ def test_report_numbers_are_written_the_way_the_page_language_writes_them(app, l
     english = client.get(f"/programmes/{programme.id}/report?lang=en").get_data(as_text=True)
     assert f"{average:g}".replace(".", ",") + " møder" in danish and f"{average:g} møder" not in danish
     assert f"{average:g} meetings" in english
+
+
+def test_the_report_csv_is_written_like_the_review_export(app, login_as):
+    """`;`, a BOM and the same formula neutralising: one file opens the same way in Danish Excel as the other."""
+    names = ["=HYPERLINK(\"http://evil.example\",\"x\")", "-Ana; Berg", "@Omar", "\tTab Person", "Amal Hassan"]
+    with app.test_request_context("/"):
+        programme = seeded()
+        for n, name in enumerate(names):
+            mentee = approved(programme, name=name)
+            service.accept(programme, mentee, mentor(email=f"csv{n}@example.org", name=f"+Mentor {n}"),
+                           mentee.decided_by, date.today())
+    staff = login_as("staff")
+    report = staff.get(f"/programmes/{programme.id}/report.csv?lang=en")
+    export = staff.get("/review/export.csv?lang=en")
+    for response in (report, export):
+        assert response.get_data().startswith("\ufeff".encode())                   # the BOM, once
+        assert response.mimetype == "text/csv" and response.mimetype_params.get("charset") == "utf-8"
+    report_rows = list(csv.reader(io.StringIO(report.get_data(as_text=True)[1:]), delimiter=";"))
+    export_rows = list(csv.reader(io.StringIO(export.get_data(as_text=True)[1:]), delimiter=";"))
+    assert report_rows[0][:3] == ["Mentee", "Municipality", "Mentor"] and len(report_rows[0]) == 7
+    # The same name is the same cell in both files.
+    assert sorted(row[0] for row in report_rows[1:]) == sorted(row[1] for row in export_rows[1:])
+    assert sorted(row[0] for row in report_rows[1:]) == sorted(
+        ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'-Ana; Berg", "'@Omar", "'\tTab Person", "Amal Hassan"])
+    assert all(row[2].startswith("'+Mentor") for row in report_rows[1:])

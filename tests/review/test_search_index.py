@@ -20,6 +20,7 @@ from tests.review.helpers import make_application
 from tests.review.test_queue import refs
 
 MIGRATION = "0007_sqlite_trigram_search"
+FOLDED = "0019_folded_names"
 # Only in the canary's name, so its trigram ("ŋŋŋ", the only one it has) is spelled out in full in the index.
 CANARY = "ŋŋŋŋŋŋ"
 CANARY_BYTES = "ŋŋŋ".encode()
@@ -60,20 +61,36 @@ def test_only_sqlite_has_the_search_index_and_the_schema_knows_its_tables_and_tr
 
 @pytest.mark.sqlite_only
 def test_the_migration_indexes_the_rows_already_there_and_down_removes_everything(app, ctx):
+    before = make_application(full_name="Amal Hassan", email="amal@example.org")
+    draft = Application.create(full_name="Draft Hassan")
     runner = Runner(database.obj, str(MIGRATIONS))
     assert MIGRATION in runner.down(target=MIGRATION)
     assert not SQLITE_ONLY_TABLES & set(database.get_tables())
     assert not {t for t in sqlite_objects("trigger") if t.startswith("application_search")}
-    before = make_application(full_name="Amal Hassan", email="amal@example.org")
-    draft = Application.create(full_name="Draft Hassan")
+    # A name changed while no folded name was kept: 0019 folds the names as they are.
+    database.execute_sql("UPDATE application SET full_name = 'Amal Østergaard' WHERE id = ?", (draft.id,))
 
     assert MIGRATION in runner.up()
     assert found("hassan") == {before.id}             # indexed by 'rebuild' (the draft too, but never shown)
-    assert database.execute_sql("SELECT rowid FROM application_search WHERE application_search MATCH 'hassan'"
-                                " ORDER BY rowid").fetchall() == [(before.id,), (draft.id,)]
+    assert database.execute_sql("SELECT rowid FROM application_search WHERE application_search MATCH 'hasan'"
+                                " ORDER BY rowid").fetchall() == [(before.id,)]
+    assert database.execute_sql("SELECT rowid FROM application_search WHERE application_search MATCH 'ostergard'"
+                                " ORDER BY rowid").fetchall() == [(draft.id,)]
     after = make_application(full_name="Yonas Hassan")
     assert found("hassan") == {before.id, after.id}   # and the triggers keep it in step
     database.execute_sql("INSERT INTO application_search (application_search, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_folded_names_migration_folds_the_names_already_there_on_either_database(app, ctx):
+    wanted = make_application(full_name="Amal Hassan")
+    runner = Runner(database.obj, str(MIGRATIONS))
+    assert FOLDED in runner.down(target=FOLDED)
+    assert "folded_name" not in {column.name for column in database.get_columns("application")}
+    database.execute_sql(f"UPDATE application SET full_name = 'Ülkü Østergaard' WHERE id = {database.param}",
+                         (wanted.id,))
+    assert FOLDED in runner.up()
+    for term in ("ulku", "Oestergaard", "ostergaard ülkü", "ØSTERGAARD"):
+        assert found(term) == {wanted.id}, term
 
 
 # ---------------------------------------------------------------- the same rows as LIKE

@@ -4,6 +4,8 @@ import time
 from datetime import timedelta
 
 import pyotp
+import segno
+from bs4 import BeautifulSoup
 
 from portal.models import AuditEvent, User
 from tests.conftest import login, pass_second_factor
@@ -46,6 +48,46 @@ def test_first_use_enrols_with_the_key_in_text_and_as_an_otpauth_link(client, ma
     assert client.get("/admin/").status_code == 200
     again = make_client_logged_in(client.application, admin)
     assert secret not in again.get("/login/totp").get_data(as_text=True)
+
+
+def qr_modules(svg) -> set[tuple[int, int]]:
+    """The dark modules (column, row) an SVG QR code draws, read back from its path: segno draws each run of
+    dark modules in a row as a horizontal line ("M4 4.5h7m2 0h1 ..."), in modules (the path is scaled)."""
+    x = y = 0.0
+    dark = set()
+    for command, numbers in re.findall(r"([MmHh])([-\d. ]+)", svg.find("path", class_="qrline")["d"]):
+        values = [float(n) for n in numbers.split()]
+        if command in "Mm":
+            x, y = (values[0], values[1]) if command == "M" else (x + values[0], y + values[1])
+        else:
+            dark.update((int(x) + i, int(y)) for i in range(int(values[0])))
+            x += values[0]
+    return dark
+
+
+def test_first_use_also_shows_the_setup_link_as_a_qr_code_the_csp_allows(client, make_user):
+    admin = make_user("admin")
+    login(client, admin.email)
+    response = client.get("/login/totp?lang=da")
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    secret = secret_of(admin)
+    svg = page.select_one("#totp-qr svg")
+    assert svg is not None and page.select_one("#totp-secret").get_text() == secret      # the text key stays
+    # Named for screen readers, in the page's language; no script, no style attribute (style-src 'self').
+    assert svg["role"] == "img" and svg.find("title").get_text() == "QR-kode, der tilføjer Mentorbro til din godkendelsesapp"
+    assert not svg.find_all("script") and not [tag for tag in [svg, *svg.find_all(True)] if tag.has_attr("style")]
+    assert not [name for tag in [svg, *svg.find_all(True)] for name in tag.attrs if name.startswith("on")]
+    assert "style-src 'self';" in response.headers["Content-Security-Policy"]
+    # It holds exactly the otpauth link with the secret and the issuer: the same modules as that link's QR code.
+    uri = pyotp.TOTP(secret).provisioning_uri(name=admin.email, issuer_name="Mentorbro")
+    assert f"secret={secret}" in uri and "issuer=Mentorbro" in uri
+    drawn = qr_modules(svg)
+    assert any(drawn == {(column + 4, row + 4) for row, line in enumerate(segno.make(uri, error=level, micro=False).matrix)
+                         for column, module in enumerate(line) if module} for level in "lmqh")
+    # Once the key is confirmed, neither the key nor its QR code is shown again.
+    assert post_code(client, pyotp.TOTP(secret).now()).status_code == 302
+    again = make_client_logged_in(client.application, admin).get("/login/totp").get_data(as_text=True)
+    assert "totp-qr" not in again and secret not in again
 
 
 def make_client_logged_in(app, user):

@@ -172,6 +172,6 @@ def test_the_programme_report_csv_makes_formula_cells_text(app, login_as):
             mentee = approved(programme, name=name)
             m = mentor(email=f"mf{n}@example.org", name=FORMULAS[-1 - n])
             programme_service.accept(programme, mentee, m, mentee.decided_by, date.today())
-    rows = read_csv(login_as("staff").get(f"/programmes/{programme.id}/report.csv"), ",")
+    rows = read_csv(login_as("staff").get(f"/programmes/{programme.id}/report.csv"), ";")
     cells = [row[0] for row in rows[1:]] + [row[2] for row in rows[1:]]
     assert sorted(cells) == sorted("'" + f for f in FORMULAS * 2)
