@@ -34,7 +34,7 @@ def test_outside_the_catchment_staff_and_applicant_read_which_sites(app, login_a
     with app.app_context():
         reference = Application.get(Application.municipality == "461").reference
     page = login_as("staff").get(f"/review/{reference}?lang=da").get_data(as_text=True)
-    assert ("Bor i Odense Kommune, som ligger uden for optageområdet for forløbets lokationer "
+    assert ("Bor i Odense Kommune, som ligger uden for optageområdet for forløbets arbejdssteder "
             "Aarhus office, Copenhagen office.") in eligibility_text(page)
 
 
