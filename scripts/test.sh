@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Debian's Chromium and PostgreSQL, when root) and runs the whole suite:
+# Installs what the tests need (Debian's Chromium, Java and PostgreSQL, when root; the Nu HTML Checker from npm)
+# and runs the whole suite:
 # once on SQLite, then the tests that touch a database again on a throwaway PostgreSQL server.
 # TEST_POSTGRES=0 leaves out the PostgreSQL pass (quicker while working; CI runs both).
 set -euo pipefail
@@ -13,6 +14,30 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "The browser tests need /usr/bin/chromium. As root run: apt-get install chromium" >&2
     exit 1
   fi
+fi
+# The W3C Nu HTML Checker (vnu-jar, pinned in package.json/package-lock.json) checks every page the browser
+# tests visit, at the end of the run (tests/browser/page_checks.py). It runs on Java.
+if ! command -v java >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's Java runtime for the Nu HTML Checker…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+  else
+    echo "The HTML check needs Java. As root run: apt-get install default-jre-headless" >&2
+    exit 1
+  fi
+fi
+if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    else
+      echo "The HTML check needs npm to fetch the checker. As root run: apt-get install npm" >&2
+      exit 1
+    fi
+  fi
+  echo "Installing the Nu HTML Checker (npm ci)…"
+  # --ignore-scripts: its install script would download a Java of its own; Debian's is used instead.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 # The PostgreSQL pass starts throwaway servers from Debian's server binaries (never a shared database).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then

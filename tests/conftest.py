@@ -11,7 +11,7 @@ from portal.cli import migrate
 from portal.db import database
 from portal.services import users
 
-pytest_plugins = ["tests.smtp", "tests.browser.fixtures", "tests.postgres.fixtures"]
+pytest_plugins = ["tests.smtp", "tests.browser.page_checks", "tests.browser.fixtures", "tests.postgres.fixtures"]
 
 # Still Argon2id, at a fraction of the production cost (~1 ms instead of ~90 ms a hash): the suite creates
 # and signs in thousands of users. Servers the tests start as processes keep the production parameters.

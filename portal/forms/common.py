@@ -5,6 +5,7 @@ import re
 from flask_babel import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import FloatField, IntegerField
 from wtforms.widgets import TextInput
 
@@ -34,7 +35,12 @@ class BaseForm(FlaskForm):
     """Strips text; an expired or missing CSRF token becomes a plain message, and the input is kept."""
 
     class Meta(_CleaningMeta):
-        pass
+        def render_field(self, field, render_kw):
+            # A page may hold several forms (a pair's meetings, milestones and outcome): each one's hidden
+            # token would have the same id, which HTML forbids. Nothing refers to it, so it has none.
+            if isinstance(field, CSRFTokenField):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

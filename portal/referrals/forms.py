@@ -21,8 +21,7 @@ class ReferralForm(BaseForm):
                                                                Length(max=2000, message=_l("Write at most 2000 characters"))])
     consent_how = RadioField(_l("How did the citizen agree to be referred?"), choices=CONSENT_HOW,
                              validators=[InputRequired(_l("Choose how the citizen agreed"))])
-    consent_at = DateField(_l("When did the citizen agree?"), [InputRequired(_l("Enter the date the citizen agreed, like 2026-11-29"))],
-                           render_kw={"type": "date"})
+    consent_at = DateField(_l("When did the citizen agree?"), [InputRequired(_l("Enter the date the citizen agreed, like 2026-11-29"))])
     agreed = BooleanField(_l("The citizen has agreed that I refer them to the mentor programme and share these details"),
                           [DataRequired(_l("Confirm that the citizen agreed to be referred"))])
     mode = SelectField(choices=[("together", "together"), ("invite", "invite")], validators=[Optional()])

@@ -31,13 +31,10 @@ def sign_in_as_admin(live_server, page, check=None):
 
 
 def admin_browser(browser, javascript):
-    """A fresh English browser context, with or without JavaScript, with axe and a record of CSP refusals."""
+    """A fresh English browser context, with or without JavaScript, with axe (its console errors fail the test: tests/browser/page_checks.py)."""
     context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
     context.add_init_script(path=str(AXE))
     page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda message: page.csp_errors.append(message.text)
-            if "Content Security Policy" in message.text else None)
     page.set_default_timeout(10_000)
     return context, page
 

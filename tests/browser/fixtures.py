@@ -10,6 +10,7 @@ import pytest
 
 from portal import create_app
 from portal.db import database
+from tests.browser.page_checks import console_errors, watched
 from tests.smtp import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -65,13 +66,15 @@ def live_server(tmp_path, migrated_db, smtp_server):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(pytestconfig):
+    """Chromium, whose every context is watched: each page it is sent is kept for the Nu HTML Checker and the
+    360 px check at the end of the run, and a console error fails the test (tests/browser/page_checks.py)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: the test command installs Debian's chromium package.")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield watched(browser, pytestconfig)
         browser.close()
 
 
@@ -81,17 +84,16 @@ def page(browser):
     # An init script is not subject to the page's CSP, so axe-core runs without loosening the policy.
     context.add_init_script(path=str(AXE))
     page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda message: page.csp_errors.append(message.text)
-            if "Content Security Policy" in message.text else None)
     page.set_default_timeout(10_000)
     yield page
     context.close()
 
 
 def assert_accessible(page):
-    """Run axe-core (WCAG 2.1 A and AA rules) in the page; fail on any violation or CSP refusal."""
-    assert not getattr(page, "csp_errors", []), page.csp_errors
+    """Run axe-core (WCAG 2.1 A and AA rules) in the page; fail on any violation, or on any console error
+    (such as a CSP refusal) so far. Console errors fail a browser test in any case, at its end."""
+    errors = console_errors(page)
+    assert not errors, "the browser logged errors:\n" + "\n".join(errors)
     # A click on a link returns once the next page is committed, not loaded: axe on a half-parsed
     # document fails with "Cannot read properties of null". Wait for the page a user would see.
     page.wait_for_load_state("load")
@@ -108,7 +110,7 @@ def check_as_without_js(browser):
 
     A page in a context with JavaScript off cannot run axe, so its HTML is replayed at the same URL in a
     context whose own scripts are refused (axe comes in as an init script, which no route can block)."""
-    context = browser.new_context()
+    context = browser.unwatched.new_context()          # its scripts are refused on purpose: not watched
     context.add_init_script(path=str(AXE))
     checker = context.new_page()
     checker.route("**/*.js", lambda route: route.abort())
@@ -117,7 +119,6 @@ def check_as_without_js(browser):
         html, url = page.content(), page.url
         checker.route(url, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
         checker.goto(url)
-        checker.csp_errors = []
         assert_accessible(checker)
         checker.unroute(url)
     yield check

@@ -123,7 +123,6 @@ def test_the_form_on_a_phone(browser, live_server):
                                   has_touch=True)
     context.add_init_script(path=str(AXE))
     page = context.new_page()
-    page.csp_errors = []
     reference = complete_application(page, live_server.url, "da")
     assert re.fullmatch(r"MB-\w{4}-\w{4}", reference)
     width = page.evaluate("document.documentElement.scrollWidth")

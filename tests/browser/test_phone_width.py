@@ -26,9 +26,6 @@ def phone(browser):
                                   has_touch=True)
     context.add_init_script(path=str(AXE))
     page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda message: page.csp_errors.append(f"{page.url}: {message.text} {message.location}")
-            if "Content Security Policy" in message.text else None)
     page.too_wide = []
     yield page
     context.close()

@@ -46,7 +46,6 @@ def test_a_caseworker_invites_a_citizen_who_completes_the_form_in_english(page, 
     context = browser.new_context(locale="en-GB")
     context.add_init_script(path=str(AXE))
     citizen = context.new_page()
-    citizen.csp_errors = []
     citizen.goto(f"{live_server.url}/apply/resume/{path}")
     assert citizen.locator("[name=full_name]").input_value() == "Amal Hassan"
     reference = fill_steps(citizen, "en", resumed=True)

@@ -43,7 +43,6 @@ def test_from_matching_to_report(live_server, page, browser):
     mentor_page = browser.new_context(locale="en-GB").new_page()
     from tests.browser.fixtures import AXE
     mentor_page.context.add_init_script(path=str(AXE))
-    mentor_page.csp_errors = []
     sign_in(mentor_page, base, "morten@example.org")
     mentor_page.goto(f"{base}/mentor/?lang=en")
     assert_accessible(mentor_page)
