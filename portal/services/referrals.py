@@ -1,10 +1,13 @@
 """Caseworkers' referrals: a citizen referred with a note, then filled in together or invited to finish."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from peewee import JOIN
 
 from .. import mail
 from ..clock import now_utc
 from ..db import database
-from ..models import Application, OneTimeToken, Referral
+from ..models import Application, Municipality, OneTimeToken, Referral
 from . import audit, tokens
 from .registration import RESUME_LIFETIME, absolute_url
 
@@ -21,13 +24,58 @@ def visible_to(caseworker):
             .order_by(Referral.created_at.desc(), Referral.id.desc()))
 
 
-def search(caseworker, text: str | None):
-    query = visible_to(caseworker)
+PAGE_SIZE = 50                           # referrals on a page of the caseworker's list
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """What the caseworker's list shows of one referral."""
+    public_id: str
+    full_name: str
+    municipality: str                    # its name
+    created_at: datetime | None
+    reference: str | None
+    state: str
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    rows: list
+    page: int
+    pages: int
+    total: int                           # referrals that match the search
+
+
+def listing(caseworker, text: str | None, page: int = 1) -> ReferralPage:
+    """One page of the referrals of the caseworker's municipalities, newest first, whose name or reference
+    holds `text` (if given). A page past the last shows the last.
+
+    Reads only the columns the list shows: the page's referrals (by the municipality and date index),
+    then those referrals' applications by id; municipality names come from the cached reference data."""
+    codes = caseworker.municipality_codes()
+    query = (Referral.select(Referral.id, Referral.public_id, Referral.full_name, Referral.municipality,
+                             Referral.created_at, Referral.mode, Referral.application)
+             .where(Referral.municipality.in_(codes)))
     text = (text or "").strip()[:100]
     if text:
         like = f"%{text}%"
-        query = query.where(Referral.full_name ** like | Application.reference ** like)
-    return query
+        query = (query.join(Application, JOIN.LEFT_OUTER, on=(Referral.application == Application.id))
+                 .where(Referral.full_name ** like | Application.reference ** like))
+    total = query.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    found = list(query.order_by(Referral.created_at.desc(), Referral.id.desc()).paginate(page, PAGE_SIZE).tuples())
+    ids = [row[6] for row in found if row[6] is not None]
+    applications = {app_id: (reference, status) for app_id, reference, status in
+                    Application.select(Application.id, Application.reference, Application.status)
+                    .where(Application.id.in_(ids)).tuples()} if ids else {}
+    names = dict(Municipality.names())
+    rows = []
+    for _id, public_id, full_name, code, created_at, mode, app_id in found:
+        reference, status = applications.get(app_id, (None, None))
+        rows.append(ReferralRow(public_id, full_name, names.get(code, code), created_at, reference,
+                                stage(status, mode)))
+    return ReferralPage(rows, page, pages, total)
 
 
 def get_for(caseworker, public_id: str) -> Referral:
@@ -85,9 +133,14 @@ def resend_invitation(caseworker, referral: Referral) -> bool:
 def state(referral: Referral) -> str:
     """What the caseworker may know: the stage, never the assessment or staff notes."""
     application = referral.application
-    if application is None:
+    return stage(application.status if application is not None else None, referral.mode)
+
+
+def stage(status: str | None, mode: str | None) -> str:
+    """The stage of a referral whose application has `status` (None: no application any more)."""
+    if status is None:
         return "closed"
-    if application.status == "draft":
-        return "invited" if referral.mode == "invite" else "in_progress"
-    return application.status
+    if status == "draft":
+        return "invited" if mode == "invite" else "in_progress"
+    return status
 
