@@ -51,20 +51,32 @@ def listing(caseworker, text: str | None, page: int = 1) -> ReferralPage:
     holds `text` (if given). A page past the last shows the last.
 
     Reads only the columns the list shows: the page's referrals (by the municipality and date index),
-    then those referrals' applications by id; municipality names come from the cached reference data."""
+    then those referrals' applications by id; municipality names come from the cached reference data.
+    A search reads the matching ids once (it must join the applications for their references), and
+    counts and pages them here rather than running that join twice."""
     codes = caseworker.municipality_codes()
-    query = (Referral.select(Referral.id, Referral.public_id, Referral.full_name, Referral.municipality,
-                             Referral.created_at, Referral.mode, Referral.application)
-             .where(Referral.municipality.in_(codes)))
+    shown = Referral.select(Referral.id, Referral.public_id, Referral.full_name, Referral.municipality,
+                            Referral.created_at, Referral.mode, Referral.application)
+    newest_first = (Referral.created_at.desc(), Referral.id.desc())
+    mine = Referral.municipality.in_(codes)
     text = (text or "").strip()[:100]
     if text:
         like = f"%{text}%"
-        query = (query.join(Application, JOIN.LEFT_OUTER, on=(Referral.application == Application.id))
-                 .where(Referral.full_name ** like | Application.reference ** like))
-    total = query.count()
+        matching = [referral_id for (referral_id,) in
+                    Referral.select(Referral.id).join(Application, JOIN.LEFT_OUTER,
+                                                      on=(Referral.application == Application.id))
+                    .where(mine & (Referral.full_name ** like | Application.reference ** like))
+                    .order_by(*newest_first).tuples()]
+        total = len(matching)
+    else:
+        total = Referral.select().where(mine).count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    found = list(query.order_by(Referral.created_at.desc(), Referral.id.desc()).paginate(page, PAGE_SIZE).tuples())
+    if text:
+        on_page = matching[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        found = list(shown.where(Referral.id.in_(on_page)).order_by(*newest_first).tuples()) if on_page else []
+    else:
+        found = list(shown.where(mine).order_by(*newest_first).paginate(page, PAGE_SIZE).tuples())
     ids = [row[6] for row in found if row[6] is not None]
     applications = {app_id: (reference, status) for app_id, reference, status in
                     Application.select(Application.id, Application.reference, Application.status)
