@@ -338,7 +338,7 @@ class Referral(BaseModel):
     """A caseworker's referral of a citizen: filled in together, or sent as an invitation to finish."""
     public_id = CharField(unique=True, default=public_id)
     caseworker = ForeignKeyField(User, backref="referrals")
-    municipality = ForeignKeyField(Municipality, index=True)
+    municipality = ForeignKeyField(Municipality, index=False)     # indexed with created_at below
     full_name = CharField(index=True)
     email = CharField(null=True)
     phone = CharField(null=True)
@@ -350,6 +350,10 @@ class Referral(BaseModel):
     application = ForeignKeyField(Application, null=True, unique=True, backref="referrals", on_delete="SET NULL")
     created_at = DateTimeField(default=now_utc, index=True)
     invited_at = DateTimeField(null=True)
+
+    class Meta:
+        # A caseworker's list: their municipalities' referrals, newest first, a page at a time.
+        indexes = ((("municipality", "created_at"), False),)
 
 
 MILESTONES = ("cv_ready", "first_interview", "internship_started", "job_offer", "education_started",

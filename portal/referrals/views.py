@@ -30,10 +30,14 @@ def _own_referral(public_id):
 @bp.get("/")
 @caseworker_only
 def index():
-    """The referrals of my municipalities, newest first."""
+    """The referrals of my municipalities, newest first, 50 to a page; search by name or reference number."""
     query = request.args.get("q", "")
-    rows = list(referrals.search(current_user, query).limit(200))
-    return render_template("referrals/index.html", referrals=rows, q=query, state=referrals.state)
+    listing = referrals.listing(current_user, query, request.args.get("page", 1, type=int))
+
+    def url_for_page(number):
+        return url_for("referrals.index", q=query or None, page=number)
+
+    return render_template("referrals/index.html", listing=listing, q=query, url_for_page=url_for_page)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,11 +1,14 @@
 """Caseworkers' referrals: a citizen referred with a note, then filled in together or invited to finish."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from peewee import JOIN
 
 from .. import mail
 from ..clock import now_utc
 from ..db import database
 from ..lifecycle import Status
-from ..models import Application, OneTimeToken, Referral
+from ..models import Application, Municipality, OneTimeToken, Referral
 from . import audit, tokens
 from .registration import RESUME_LIFETIME, absolute_url
 
@@ -22,13 +25,75 @@ def visible_to(caseworker):
             .order_by(Referral.created_at.desc(), Referral.id.desc()))
 
 
-def search(caseworker, text: str | None):
-    query = visible_to(caseworker)
+PAGE_SIZE = 50                           # referrals on a page of the caseworker's list
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """What the caseworker's list shows of one referral."""
+    public_id: str
+    full_name: str
+    municipality: str                    # its name
+    created_at: datetime | None
+    reference: str | None
+    state: str
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    rows: list
+    page: int
+    pages: int
+    total: int                           # referrals that match the search
+
+
+def listing(caseworker, text: str | None, page: int = 1) -> ReferralPage:
+    """One page of the referrals of the caseworker's municipalities, newest first, whose name or reference
+    holds `text` (if given). A page past the last shows the last.
+
+    Reads only the columns the list shows: the page's referrals (by the municipality and date index),
+    then those referrals' applications by id; municipality names come from the cached reference data.
+    A search reads the matching ids once (it must join the applications for their references), and
+    counts and pages them here rather than running that join twice."""
+    codes = caseworker.municipality_codes()
+    shown = Referral.select(Referral.id, Referral.public_id, Referral.full_name, Referral.municipality,
+                            Referral.created_at, Referral.mode, Referral.application)
+    newest_first = (Referral.created_at.desc(), Referral.id.desc())
+    mine = Referral.municipality.in_(codes)
     text = (text or "").strip()[:100]
     if text:
         like = f"%{text}%"
-        query = query.where(Referral.full_name ** like | Application.reference ** like)
-    return query
+        matching = [referral_id for (referral_id,) in
+                    Referral.select(Referral.id).join(Application, JOIN.LEFT_OUTER,
+                                                      on=(Referral.application == Application.id))
+                    .where(mine & (Referral.full_name ** like | Application.reference ** like))
+                    .order_by(*newest_first).tuples()]
+        total = len(matching)
+    else:
+        total = Referral.select().where(mine).count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    if text:
+        on_page = matching[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        found = list(shown.where(Referral.id.in_(on_page)).order_by(*newest_first).tuples()) if on_page else []
+    else:
+        found = list(shown.where(mine).order_by(*newest_first).paginate(page, PAGE_SIZE).tuples())
+    ids = [row[6] for row in found if row[6] is not None]
+    applications = {app_id: (reference, status, kept) for app_id, reference, status, kept in
+                    Application.select(Application.id, Application.reference, Application.status,
+                                       Application.duplicate_of)
+                    .where(Application.id.in_(ids)).tuples()} if ids else {}
+    # A duplicate shows where the citizen is handled: the kept applications' states, read at once.
+    kept_ids = [kept for _, _, kept in applications.values() if kept is not None]
+    kept_states = dict(Application.select(Application.id, Application.status)
+                       .where(Application.id.in_(kept_ids)).tuples()) if kept_ids else {}
+    names = dict(Municipality.names())
+    rows = []
+    for _id, public_id, full_name, code, created_at, mode, app_id in found:
+        reference, status, kept = applications.get(app_id, (None, None, None))
+        rows.append(ReferralRow(public_id, full_name, names.get(code, code), created_at, reference,
+                                stage(status, mode, kept_states.get(kept))))
+    return ReferralPage(rows, page, pages, total)
 
 
 def get_for(caseworker, public_id: str) -> Referral:
@@ -86,13 +151,22 @@ def resend_invitation(caseworker, referral: Referral) -> bool:
 def state(referral: Referral) -> str:
     """What the caseworker may know: the stage, never the assessment or staff notes."""
     application = referral.application
-    if application is None:
+    if application is not None and application.status == Status.DUPLICATE and application.duplicate_of_id:
+        return stage(application.status, referral.mode, application.duplicate_of.status)
+    return stage(application.status if application is not None else None, referral.mode)
+
+
+def stage(status: str | None, mode: str | None, kept_status: str | None = None) -> str:
+    """The stage of a referral whose application has `status` (None: no application any more). An
+    application closed as a duplicate shows the stage of the one the citizen is handled under
+    (`kept_status`)."""
+    if status is None:
         return "closed"
-    if application.status == Status.DRAFT:
-        return "invited" if referral.mode == "invite" else "in_progress"
-    if application.status == Status.DUPLICATE and application.duplicate_of_id:
-        return application.duplicate_of.status      # the citizen is handled under the kept application
-    return application.status
+    if status == Status.DRAFT:
+        return "invited" if mode == "invite" else "in_progress"
+    if status == Status.DUPLICATE and kept_status:
+        return kept_status
+    return status
 
 
 def handled_under(referral: Referral) -> str | None:

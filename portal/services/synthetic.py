@@ -14,9 +14,9 @@ from .. import eligibility, names
 from ..answers import CONSENT_VERSION
 from ..clock import now_utc
 from ..db import database
-from ..models import (Application, AuditEvent, JSONField, Municipality, Programme, ProgrammeSite, Referral,
-                      SiteCatchment, User)
-from . import registration, rules
+from ..models import (Application, AuditEvent, JSONField, Meeting, MentorProfile, Milestone, Municipality, Outcome,
+                      Pair, Programme, ProgrammeSite, ProgrammeStart, Referral, SiteCatchment, User)
+from . import programmes as programme_service, registration, rules
 
 BATCH = 5000
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -98,14 +98,16 @@ def _postcodes() -> dict:
 
 
 def _ensure_cohorts(current: Programme | None) -> list:
-    """Two earlier cohorts beside the current one, so the programme filter has something to choose."""
+    """Three earlier cohorts before the current one, back to back (each starts as the one before it ends),
+    so the programme filter has something to choose and, with the demo's dates, one course is running
+    today, one ended and the current one is planned."""
     programmes = list(Programme.select().order_by(Programme.start_date))
     if current is None or len(programmes) >= 3:
         return programmes
     sites = [ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == current)]
-    for years_back in (2, 1):
-        start = date(current.start_date.year - years_back, current.start_date.month, 1)
-        name = f"Erhvervsmentor {start.year}"
+    for months_back in (18, 12, 6):
+        start = programme_service.add_months(current.start_date.replace(day=1), -months_back)
+        name = f"Erhvervsmentor {'forår' if start.month < 7 else 'efterår'} {start.year}"
         if Programme.get_or_none(Programme.name == name) is None:
             cohort = Programme.create(name=name, company=current.company, start_date=start,
                                       open_for_applications=False)
@@ -232,10 +234,10 @@ def _status(rng, verdict, age_days):
         return rng.choice(["submitted", "in_review", "needs_info"])      # a backlog that slipped
     if verdict == "likely_not_eligible":
         return rng.choices(["rejected", "approved", "withdrawn"], weights=[82, 8, 10])[0]
-    approved = ["approved", "matched", "active", "completed"][min(3, int(age_days // 120))]
+    # Approved ones are matched with mentors afterwards (_pairs), as far as the programmes have places.
     if verdict == "likely_eligible":
-        return rng.choices([approved, "rejected", "withdrawn"], weights=[80, 12, 8])[0]
-    return rng.choices([approved, "rejected", "withdrawn"], weights=[50, 38, 12])[0]
+        return rng.choices(["approved", "rejected", "withdrawn"], weights=[80, 12, 8])[0]
+    return rng.choices(["approved", "rejected", "withdrawn"], weights=[50, 38, 12])[0]
 
 
 def _reference(rng, used):
@@ -275,6 +277,8 @@ def generate(count: int, seed: int | None = None) -> int:
         ids = sorted(originals)
         for start in range(0, len(ids), BATCH):
             Application.update(possible_duplicate=True).where(Application.id.in_(ids[start:start + BATCH])).execute()
+    with database.atomic():
+        _pairs(rng, ctx)
     if sqlite:
         database.execute_sql("ANALYZE")          # the query planner picks the queue's indexes by these
         database.execute_sql("PRAGMA synchronous = FULL")
@@ -386,7 +390,7 @@ def _one(rng, ctx, app_id, used, previous, originals):
         row["assigned_to"] = reviewer
         events.append(_event(reviewer, "staff", "application.taken", public, at,
                              from_status="submitted", to_status="in_review", previous_assignee=None))
-    if status in ("approved", "rejected", "matched", "active", "completed"):
+    if status in ("approved", "rejected"):
         at = at + timedelta(hours=rng.uniform(1, 24 * 10))
         decided = "rejected" if status == "rejected" else "approved"
         failed = [r.rule for r in assessment.failed()]
@@ -421,3 +425,163 @@ def _one(rng, ctx, app_id, used, previous, originals):
 def _event(actor, role, action, public, at, **details):
     return {"actor": actor, "actor_role": role, "action": action, "object_type": "application",
             "object_id": public, "at": at, "details": details}
+
+
+# ---------------------------------------------------------------- mentors, pairs and the course
+
+MENTOR_FIRST = ["Anne", "Mette", "Hanne", "Susanne", "Camilla", "Louise", "Maria", "Sofie", "Peter", "Jens", "Lars",
+                "Henrik", "Søren", "Thomas", "Martin", "Rasmus", "Mikkel", "Anders", "Karin", "Birgitte"]
+MENTOR_LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+               "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen"]
+MENTOR_FIELDS = ["IT", "Finance", "Health", "Construction", "Energy", "Retail", "Education", "Manufacturing",
+                 "Food", "Media", "Public sector", "Agriculture"]
+MENTORS_PER_SITE = 12
+DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})       # for email addresses
+OUTCOME_WEIGHTS = {"job": 36, "education": 14, "internship": 16, "self_employed": 6, "none": 28}
+OUTCOME_MILESTONE = {"job": "job_offer", "education": "education_started", "internship": "internship_started",
+                     "self_employed": "business_started"}
+
+
+def _synthetic_mentors(rng, sites, trained_on):
+    """Trained mentors at every site of the programmes (a dozen each beside the demo's), no password."""
+    have = {}
+    for profile in MentorProfile.select(MentorProfile.site).where(MentorProfile.site.in_(sites)):
+        have[profile.site_id] = have.get(profile.site_id, 0) + 1
+    for site in sites:
+        for n in range(have.get(site, 0), MENTORS_PER_SITE):
+            first, last = rng.choice(MENTOR_FIRST), rng.choice(MENTOR_LAST)
+            email = f"{_ascii(first + ' ' + last).translate(DANISH_LETTERS)}.{site}-{n}@synthetic.example.org"
+            user = User.get_or_none(User.email == email) or User.create(
+                email=email, name=f"{first} {last}", role="mentor", password_hash=None)
+            if MentorProfile.get_or_none(MentorProfile.user == user) is None:
+                MentorProfile.create(user=user, site=site, work_years=rng.randint(5, 30),
+                                     leadership=rng.random() < 0.5, fields=rng.sample(MENTOR_FIELDS, 2),
+                                     languages=["da", "en"] + (["arabic"] if rng.random() < 0.15 else []),
+                                     capacity=rng.choice([1, 2, 2, 3]), trained_on=trained_on)
+
+
+def _pairs(rng, ctx):
+    """Match approved applications with trained mentors at the programmes' sites, within the mentors' and
+    the programmes' capacity, and give each pair the course its programme has had by now: a planned
+    programme's pairs are matched; a running one's are active, with meetings about twice a month, a few
+    milestones and an early outcome or two; an ended one's are completed, with their outcomes. Programmes
+    that have pairs already (the demo's 2016 cohort, or an earlier run) are left as they are."""
+    today = ctx.now.date()
+    chosen = [p for p, _, _ in ctx.programmes if not Pair.select().where(Pair.programme == p).exists()]
+    if not chosen:
+        return
+    site_ids = sorted({ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme.in_(chosen))})
+    _synthetic_mentors(rng, site_ids, min(p.start_date for p in chosen) - timedelta(days=60))
+    catchment = {}
+    for row in SiteCatchment.select().where(SiteCatchment.site.in_(site_ids)):
+        catchment.setdefault(row.municipality_id, []).append(row.site_id)
+    mentors = {}                 # site -> [[user id, places left now, capacity]], the demo's mentors first
+    trained = MentorProfile.site.in_(site_ids) & MentorProfile.trained_on.is_null(False)
+    for profile in MentorProfile.select().where(trained).order_by(MentorProfile.user):
+        busy = (Pair.select().join(Application).where((Pair.mentor == profile.user_id)
+                                                      & Application.status.in_(("matched", "active"))).count())
+        mentors.setdefault(profile.site_id, []).append([profile.user_id, profile.capacity - busy, profile.capacity])
+    staff = ctx.reviewers[0]
+    for programme in sorted(chosen, key=lambda p: p.start_date):
+        start, end = programme.start_date, programme_service.end_date(programme)
+        stage = "ended" if today >= end else "running" if today >= start else "planned"
+        _course(rng, ctx, programme, stage, start, end, today, catchment, mentors, staff)
+
+
+def _course(rng, ctx, programme, stage, start, end, today, catchment, mentors, staff):
+    latest = datetime.combine(start, datetime.min.time()) - timedelta(days=3) if stage != "planned" else ctx.now
+    candidates = list(Application.select(Application.id, Application.public_id, Application.municipality,
+                                         Application.decided_at, Application.version)
+                      .where((Application.programme == programme) & (Application.status == "approved")
+                             & (Application.decided_at < latest) & Application.municipality.in_(list(catchment)))
+                      .order_by(Application.id).tuples())
+    rng.shuffle(candidates)
+    used = {}                    # mentor -> pairs in this programme (an ended course frees its places)
+    pairs = []                   # (application id, public id, mentor, site, accepted at, version, its places)
+    for app_id, public, municipality, decided_at, version in candidates:
+        if len(pairs) >= programme.capacity:
+            break
+        for site in catchment[municipality]:
+            found = next((m for m in mentors.get(site, []) if
+                          (used.get(m[0], 0) < m[2] if stage == "ended" else m[1] > 0)), None)
+            if found:
+                break
+        if not found:
+            continue
+        if stage == "ended":
+            used[found[0]] = used.get(found[0], 0) + 1
+        else:
+            found[1] -= 1
+        accepted = decided_at + (latest - decided_at) * rng.uniform(0.1, 0.9)
+        pairs.append((app_id, public, found[0], site, accepted, version, found))
+    if not pairs:
+        return
+    if stage != "planned":
+        ProgrammeStart.get_or_create(programme=programme, defaults={"started_on": start, "started_by": staff})
+    events, meetings, milestones, outcomes = [], [], [], []
+    status_of = {}
+    for app_id, public, mentor, site, accepted, version, places in pairs:
+        pair_id = Pair.insert(programme=programme, application=app_id, mentor=mentor, site=site,
+                              reasons=[["near_site", []]], accepted_by=staff, accepted_at=accepted,
+                              started_on=start if stage != "planned" else None).execute()
+        events.append(_event(staff, "staff", "application.matched", public, accepted, from_status="approved",
+                             to_status="matched", programme=programme.id, mentor=mentor))
+        status = "matched"
+        if stage == "planned":
+            status_of[app_id] = (status, version + 1, accepted)
+            continue
+        begun = datetime.combine(start, datetime.min.time()) + timedelta(hours=9)
+        events.append(_event(staff, "staff", "application.activated", public, begun, from_status="matched",
+                             to_status="active", programme=programme.id))
+        status = "active"
+        until = min(today, end)
+        lagging = stage == "running" and rng.random() < 0.12          # overdue: not met for over a month
+        if lagging:
+            until = max(start, until - timedelta(days=rng.randint(35, 60)))
+        day = start + timedelta(days=rng.randint(0, 6))
+        while day <= until:
+            meetings.append({"pair": pair_id, "held_on": day, "note": None, "logged_by": mentor,
+                             "created_at": datetime.combine(day, datetime.min.time()) + timedelta(hours=17)})
+            day += timedelta(days=rng.randint(11, 19))
+        course_days = max((until - start).days, 1)
+        for kind, chance, share in (("cv_ready", 0.6, 0.25), ("first_interview", 0.4, 0.55)):
+            if rng.random() < chance and course_days * share >= 7:
+                reached = start + timedelta(days=int(course_days * share * rng.uniform(0.6, 1.0)))
+                milestones.append(_milestone(pair_id, kind, reached, mentor))
+        outcome = None
+        if stage == "ended":
+            outcome = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
+        elif rng.random() < 0.08 and (today - start).days > 45:
+            outcome = rng.choice(["job", "internship", "education"])     # an early result
+        if outcome is None:
+            status_of[app_id] = (status, version + 2, begun)
+            continue
+        span = (end - start).days if stage == "ended" else (today - start).days
+        reached = start + timedelta(days=int(span * rng.uniform(0.4, 1.15))) if outcome != "none" else None
+        if reached is not None and reached > today:
+            reached = today
+        if outcome in OUTCOME_MILESTONE:
+            milestones.append(_milestone(pair_id, OUTCOME_MILESTONE[outcome], reached, mentor))
+        noted = max(reached or end, end) if stage == "ended" else reached      # at six months, or when it came
+        recorded = min(ctx.now, datetime.combine(noted, datetime.min.time()) + timedelta(days=rng.randint(1, 10),
+                                                                                           hours=11))
+        outcomes.append({"application": app_id, "programme": programme.id, "kind": outcome, "reached_on": reached,
+                         "recorded_by": staff, "recorded_at": recorded})
+        events.append(_event(staff, "staff", "application.completed", public, recorded, from_status="active",
+                             to_status="completed", outcome=outcome))
+        events.append(_event(staff, "staff", "outcome.recorded", public, recorded, kind=outcome, previous=None,
+                             reached_on=reached.isoformat() if reached else None))
+        status_of[app_id] = ("completed", version + 3, recorded)
+        if stage == "running":
+            places[1] += 1                                             # a finished pair frees the place
+    _insert(Meeting, meetings)
+    _insert(Milestone, milestones)
+    _insert(Outcome, outcomes)
+    _insert(AuditEvent, events)
+    for app_id, (status, version, at) in status_of.items():
+        Application.update(status=status, version=version, updated_at=at).where(Application.id == app_id).execute()
+
+
+def _milestone(pair_id, kind, reached, mentor):
+    return {"pair": pair_id, "kind": kind, "reached_on": reached, "recorded_by": mentor,
+            "created_at": datetime.combine(reached, datetime.min.time()) + timedelta(hours=18)}

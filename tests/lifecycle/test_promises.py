@@ -54,6 +54,9 @@ def test_a_duplicate_is_closed_as_one_without_a_rejection_and_the_caseworker_fol
     shown = own.get(f"/referrals/{referral.public_id}?lang=en").get_data(as_text=True)
     assert f"handled under application {kept.reference}" in shown and "Approved" in shown
     assert "Not approved" not in shown
+    listed = own.get("/referrals/?lang=en").get_data(as_text=True)
+    row = listed.split("Amal Hassan")[1].split("</tr>")[0]
+    assert "Approved" in row and "duplicate" not in row
     history = staff.get(f"/review/{second.reference}?lang=en").get_data(as_text=True)
     assert f"Closed as a duplicate: {kept.reference}" in history
 
