@@ -22,7 +22,7 @@ class Status(StrEnum):
     WAITING = "waiting"              # approved, on the waiting list for the next programme
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"          # by the applicant, or by staff at the applicant's request
-    DUPLICATE = "duplicate"          # closed because the person is handled under another application
+    DUPLICATE = "closed_duplicate"   # closed because the person is handled under another application
     MATCHED = "matched"              # has a mentor; the course has not started
     ACTIVE = "active"                # the course is running
     COMPLETED = "completed"          # the course has ended (at its end date, or early with a reason)

@@ -175,7 +175,7 @@ class RuleSetVersion(BaseModel):
         indexes = ((("programme", "version"), True),)
 
 
-# Only the life cycle's states (migrations/0020 widened it for "waiting" and "duplicate").
+# Only the life cycle's states (migrations/0020 widened it for "waiting" and "closed_duplicate").
 STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in Status) + ")"
 
 

@@ -1,9 +1,9 @@
-"""Two new states in the life cycle (portal/lifecycle.py, issue 19), and the link from a duplicate to the
+"""Two new states in the life cycle (portal/lifecycle.py, issue 19; the names of shared/DESIGN.md §5), and the link from a duplicate to the
 application its person is handled under.
 
 - `waiting`: approved, on the waiting list for the next programme (the programme asked for has ended or is
   full), instead of a rejection.
-- `duplicate`: closed as a duplicate of another application (`duplicate_of`), a neutral move that sends
+- `closed_duplicate`: closed as a duplicate of another application (`duplicate_of`), a neutral move that sends
   no rejection.
 
 The CHECK on `application.status` is widened to the life cycle's states. PostgreSQL drops and adds the
@@ -18,7 +18,7 @@ from portal.db import for_backend
 OLD = ("'draft', 'submitted', 'in_review', 'needs_info', 'approved', 'rejected', 'withdrawn', 'matched', "
        "'active', 'completed'")
 NEW = ("'draft', 'submitted', 'in_review', 'needs_info', 'approved', 'waiting', 'rejected', 'withdrawn', "
-       "'duplicate', 'matched', 'active', 'completed'")
+       "'closed_duplicate', 'matched', 'active', 'completed'")
 
 
 class _Application(Model):
