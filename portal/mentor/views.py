@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..access import roles
 from ..i18n import format_date
 from ..models import Pair
-from ..programmes.forms import MILESTONE_CHOICES, MeetingForm, MilestoneForm
+from ..programmes.forms import MILESTONE_CHOICES, ConfirmForm, MeetingForm, MilestoneForm, refuse_date
 from ..security import keeps_input
 from ..services import mentors as mentor_service
 from ..services import programmes as service
@@ -17,7 +17,8 @@ from .forms import ProfileForm
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
 # GET       /mentor/                                  my mentees, log a meeting in one click
 # GET/POST  /mentor/profile                           my profile (experience, fields, languages, capacity)
-# POST      /mentor/pairs/<pair_id>/meetings          log a meeting (date defaults to today)
+# POST      /mentor/pairs/<pair_id>/meetings          log a meeting (date defaults to today; a second on one day asks)
+# POST      /mentor/pairs/<pair_id>/meetings/undo     undo the last meeting I logged (within UNDO_DAYS)
 # POST      /mentor/pairs/<pair_id>/milestones        record a milestone (celebrated)
 
 
@@ -25,7 +26,7 @@ def _me():
     return current_user._get_current_object()
 
 
-def _page(forms=None):
+def _page(forms=None, same_day=None):
     me = _me()
     pairs = list(Pair.of_mentor(me))
     forms = forms or {}
@@ -33,11 +34,14 @@ def _page(forms=None):
     cards = []
     for pair in pairs:
         meeting_form, milestone_form = forms.get(pair.id, (None, None))
+        undoable = service.undoable_meeting(pair, me, today)
         cards.append({"pair": pair, "answers": pair.application.answers or {},
                       "meetings": list(pair.meetings.order_by(-pair.meetings.model.held_on).limit(5)),
                       "milestones": list(pair.milestones),
                       "meeting_form": meeting_form or MeetingForm(formdata=None, prefix=f"p{pair.id}"),
-                      "milestone_form": milestone_form or MilestoneForm(formdata=None, prefix=f"m{pair.id}")})
+                      "milestone_form": milestone_form or MilestoneForm(formdata=None, prefix=f"m{pair.id}"),
+                      "same_day": same_day if same_day and same_day[0] == pair.id else None,
+                      "undoable": undoable, "undo_form": ConfirmForm(formdata=None) if undoable else None})
     return render_template("mentor/index.html", cards=cards, today=today, profile=mentor_service.profile_for(me),
                            milestone_labels=dict(MILESTONE_CHOICES))
 
@@ -82,9 +86,35 @@ def log_meeting(pair_id):
     form = MeetingForm(prefix=f"p{pair.id}")
     if not form.validate_on_submit():
         return _page({pair.id: (form, None)})
-    service.log_meeting(pair, _me(), form.held_on.data, form.note.data)
+    try:
+        service.log_meeting(pair, _me(), form.held_on.data, form.note.data, date.today(),
+                            confirmed=form.confirm.data == form.held_on.data.isoformat())
+    except service.DateRefused as refused:
+        if refused.code == "same_day":
+            form.confirm.data = refused.on.isoformat()
+            return _page({pair.id: (form, None)}, same_day=(pair.id, refused.on))
+        refuse_date(form.held_on, refused)
+        return _page({pair.id: (form, None)})
     flash(_("Meeting with %(name)s on %(date)s logged. Thank you!", name=pair.application.full_name,
             date=format_date(form.held_on.data, "long")), "success")
+    return redirect(url_for("mentor.index"))
+
+
+@bp.post("/pairs/<int:pair_id>/meetings/undo")
+@roles("mentor")
+def undo_meeting(pair_id):
+    """Take back the last meeting I logged for my mentee (a slip of the finger), within a few days."""
+    pair = _my_pair(pair_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        meeting = service.undo_meeting(pair, _me(), date.today())
+    except service.DateRefused:
+        flash(_("There is no meeting you can undo: only the last one you logged, within %(days)s days.",
+                days=service.UNDO_DAYS), "info")
+        return redirect(url_for("mentor.index"))
+    flash(_("The meeting with %(name)s on %(date)s is undone.", name=pair.application.full_name,
+            date=format_date(meeting.held_on, "long")), "success")
     return redirect(url_for("mentor.index"))
 
 

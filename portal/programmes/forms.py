@@ -1,10 +1,11 @@
 """Forms for programmes, pairs and the course (the mentor's page uses the meeting and milestone forms)."""
 from datetime import date
 
-from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..forms.common import BaseForm
+from ..i18n import format_date
 from ..i18n import lazy_gettext as _l
 
 MILESTONE_CHOICES = [("cv_ready", _l("CV ready")), ("first_interview", _l("First job interview")),
@@ -34,6 +35,13 @@ class MeetingForm(BaseForm):
                                     _not_in_future])
     note = StringField(_l("Note (optional, one line)"), [Optional(), Length(max=200, message=_l(
         "Write the note in 200 characters or fewer"))])
+    # The date (ISO) the person confirmed a second meeting on, after being asked; empty until then.
+    confirm = HiddenField(validators=[Optional(), Length(max=10)])
+
+
+class DeleteMeetingForm(BaseForm):
+    """Deleting a meeting asks first: the button on the confirmation page sends confirm=yes."""
+    confirm = HiddenField(validators=[Optional(), Length(max=3)])
 
 
 class MilestoneForm(BaseForm):
@@ -58,3 +66,16 @@ class EndForm(BaseForm):
 class TrainingForm(BaseForm):
     trained_on = DateField(_l("Date the mentor completed the mentor training"),
                            validators=[Optional(), _not_in_future])
+
+
+DATE_PROBLEMS = {
+    "future": _l("Enter a date that is today or in the past"),
+    "before_course": _l("Enter a date on or after the start of the course, %(date)s"),
+    "after_course": _l("Enter a date on or before the end of the course, %(date)s"),
+}
+
+
+def refuse_date(field, refused) -> None:
+    """Show a date the service refused (services.programmes.DateRefused) on the field, in the reader's words."""
+    words = {"date": format_date(refused.on, "long") if refused.on else ""}
+    field.errors = [*field.errors, str(DATE_PROBLEMS[refused.code]) % words]

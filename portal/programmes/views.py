@@ -15,8 +15,8 @@ from ..models import Application, Programme
 from ..security import keeps_input
 from ..services import mentors as mentor_service
 from ..services import programmes as service
-from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, EndForm, MatchForm, MeetingForm, MilestoneForm,
-                    OutcomeForm, TrainingForm)
+from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, DeleteMeetingForm, EndForm, MatchForm,
+                    MeetingForm, MilestoneForm, OutcomeForm, TrainingForm, refuse_date)
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 # GET       /programmes/                                      every programme with its state
@@ -27,7 +27,8 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 # GET       /programmes/<id>/matching                         the suggested pairing, with reasons
 # POST      /programmes/<id>/matching/<public_id>             accept (with the chosen mentor) or reject
 # GET       /programmes/<id>/pairs/<pair_id>                  one pair: meetings, milestones, outcome
-# POST      /programmes/<id>/pairs/<pair_id>/meetings         log a meeting
+# POST      /programmes/<id>/pairs/<pair_id>/meetings         log a meeting (a second on one day asks first)
+# POST      /programmes/<id>/pairs/<pair_id>/meetings/<meeting_id>/delete   delete a meeting (asks first)
 # POST      /programmes/<id>/pairs/<pair_id>/milestones       record a milestone
 # POST      /programmes/<id>/pairs/<pair_id>/outcome          record or update the outcome
 # POST      /programmes/<id>/pairs/<pair_id>/end              end the pair's course early, with a reason
@@ -183,7 +184,7 @@ def _pair(programme_id, pair_id):
     return p, service.pair_of(p, pair_id) or abort(404)
 
 
-def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=None, end_form=None):
+def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=None, end_form=None, same_day=None):
     today = date.today()
     row = next(r for r in service.pair_rows(p, today) if r.pair.id == pair.id)
     if outcome_form is None:
@@ -195,6 +196,7 @@ def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=Non
                            milestone_form=milestone_form or MilestoneForm(formdata=None),
                            outcome_form=outcome_form, end_form=end_form or EndForm(formdata=None, prefix="end"),
                            may_end=lifecycle.may("end_early", pair.application.status, Role.STAFF),
+                           same_day=same_day, delete_form=ConfirmForm(formdata=None),
                            milestone_labels=dict(MILESTONE_CHOICES),
                            outcome_labels=dict(OUTCOME_CHOICES))
 
@@ -215,8 +217,33 @@ def log_meeting(programme_id, pair_id):
     form = MeetingForm()
     if not form.validate_on_submit():
         return _pair_page(p, found, meeting_form=form)
-    service.log_meeting(found, _actor(), form.held_on.data, form.note.data)
+    try:
+        service.log_meeting(found, _actor(), form.held_on.data, form.note.data, date.today(),
+                            confirmed=form.confirm.data == form.held_on.data.isoformat())
+    except service.DateRefused as refused:
+        if refused.code == "same_day":
+            form.confirm.data = refused.on.isoformat()
+            return _pair_page(p, found, meeting_form=form, same_day=refused.on)
+        refuse_date(form.held_on, refused)
+        return _pair_page(p, found, meeting_form=form)
     flash(_("Meeting on %(date)s logged.", date=format_date(form.held_on.data, "long")), "success")
+    return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
+
+
+@bp.post("/<int:programme_id>/pairs/<int:pair_id>/meetings/<int:meeting_id>/delete")
+@staff_only
+def delete_meeting(programme_id, pair_id, meeting_id):
+    """Delete a meeting logged by mistake: a page asks first, its button sends confirm=yes; audited."""
+    p, found = _pair(programme_id, pair_id)
+    meeting = service.meeting_of(found, meeting_id) or abort(404)
+    form = DeleteMeetingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.confirm.data != "yes":
+        return render_template("programmes/delete_meeting.html", programme=p, pair=found, meeting=meeting,
+                               form=DeleteMeetingForm(formdata=None))
+    if service.delete_meeting(meeting, _actor()):
+        flash(_("The meeting on %(date)s is deleted.", date=format_date(meeting.held_on, "long")), "success")
     return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
 
 
@@ -253,7 +280,11 @@ def outcome(programme_id, pair_id):
     form = OutcomeForm(prefix="outcome")
     if not form.validate_on_submit():
         return _pair_page(p, found, outcome_form=form)
-    service.record_outcome(found, _actor(), form.kind.data, form.reached_on.data)
+    try:
+        service.record_outcome(found, _actor(), form.kind.data, form.reached_on.data, date.today())
+    except service.DateRefused as refused:
+        refuse_date(form.reached_on, refused)
+        return _pair_page(p, found, outcome_form=form)
     flash(_("Outcome saved for %(name)s.", name=found.application.full_name), "success")
     return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
 

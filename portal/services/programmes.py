@@ -476,13 +476,82 @@ def pair_for_mentor(mentor: User, pair_id) -> Pair | None:
     return Pair.of_mentor(mentor).where(Pair.id == pair_id).first()
 
 
-def log_meeting(pair: Pair, actor, held_on: date, note: str | None) -> Meeting:
-    """One click for a mentor: a meeting on a date, with an optional one-line note."""
+UNDO_DAYS = 7          # a mentor can undo the last meeting they logged for this many days
+
+
+class DateRefused(ValueError):
+    """A date outside what the course allows, or a second meeting on one day not yet confirmed; `code` names
+    why and `on` is the date the message names (the course's first or last day, or the meeting's)."""
+
+    def __init__(self, code: str, on: date | None = None):
+        super().__init__(code)
+        self.code, self.on = code, on
+
+
+def course_window(pair: Pair) -> tuple[date, date]:
+    """The first and last day of a pair's course: from the day it began for them (the programme's start date
+    before it has), to the programme's end date."""
+    programme = pair.programme
+    return pair.started_on or programme.start_date, end_date(programme)
+
+
+def check_course_date(pair: Pair, day: date, today: date) -> None:
+    """A meeting or an outcome lies within the course and not in the future, else DateRefused."""
+    first, last = course_window(pair)
+    if day > today:
+        raise DateRefused("future", today)
+    if day < first:
+        raise DateRefused("before_course", first)
+    if day > last:
+        raise DateRefused("after_course", last)
+
+
+def log_meeting(pair: Pair, actor, held_on: date, note: str | None, today: date | None = None,
+                confirmed: bool = False) -> Meeting:
+    """One click for a mentor: a meeting on a date within the course, with an optional one-line note. A second
+    meeting on a day that already has one is logged only when `confirmed` (else DateRefused "same_day")."""
+    check_course_date(pair, held_on, today or date.today())
     with database.atomic():
+        if not confirmed and Meeting.select().where((Meeting.pair == pair) & (Meeting.held_on == held_on)).exists():
+            raise DateRefused("same_day", held_on)
         meeting = Meeting.create(pair=pair, held_on=held_on, note=note or None, logged_by=actor)
         audit.record(actor, "meeting.logged", meeting, object_type="meeting", pair=pair.id,
                      held_on=held_on.isoformat())
     return meeting
+
+
+def undoable_meeting(pair: Pair, mentor: User, today: date) -> Meeting | None:
+    """The last meeting this mentor logged for the pair, while they may still undo it (UNDO_DAYS)."""
+    last = (Meeting.select().where((Meeting.pair == pair) & (Meeting.logged_by == mentor))
+            .order_by(Meeting.created_at.desc(), Meeting.id.desc()).first())
+    if last is None or last.created_at.date() < today - timedelta(days=UNDO_DAYS):
+        return None
+    return last
+
+
+def undo_meeting(pair: Pair, mentor: User, today: date) -> Meeting:
+    """A mentor takes back the last meeting they logged for their pair (a slip of the finger), audited."""
+    with database.atomic():
+        meeting = undoable_meeting(pair, mentor, today)
+        if meeting is None or Meeting.delete().where(Meeting.id == meeting.id).execute() != 1:
+            raise DateRefused("nothing_to_undo")
+        audit.record(mentor, "meeting.undone", meeting, object_type="meeting", pair=pair.id,
+                     held_on=meeting.held_on.isoformat())
+    return meeting
+
+
+def meeting_of(pair: Pair, meeting_id) -> Meeting | None:
+    return Meeting.get_or_none((Meeting.id == meeting_id) & (Meeting.pair == pair))
+
+
+def delete_meeting(meeting: Meeting, actor) -> bool:
+    """Staff delete any meeting of a pair, audited; False when it was already gone."""
+    with database.atomic():
+        if Meeting.delete().where(Meeting.id == meeting.id).execute() != 1:
+            return False
+        audit.record(actor, "meeting.deleted", meeting, object_type="meeting", pair=meeting.pair_id,
+                     held_on=meeting.held_on.isoformat(), logged_by=meeting.logged_by_id)
+    return True
 
 
 def record_milestone(pair: Pair, actor, kind: str, reached_on: date) -> tuple[Milestone, bool]:
@@ -554,11 +623,18 @@ def news(programme: Programme, limit: int = 20) -> list[Milestone]:
                 .limit(limit))
 
 
-def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None) -> Outcome:
+def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None, today: date | None = None) -> Outcome:
     """Where the mentee stands (a job, an education…): a fact recorded at any time and changed later. It does
-    not end the mentoring: the course ends at its end date, or when staff end it early."""
+    not end the mentoring: the course ends at its end date, or when staff end it early. `reached_on` may not
+    lie before the pair's course began nor in the future (DateRefused); it may lie after the course."""
     if kind not in OUTCOMES:
         raise ValueError(kind)
+    if reached_on is not None:
+        first, _last = course_window(pair)
+        if reached_on > (today or date.today()):
+            raise DateRefused("future", today or date.today())
+        if reached_on < first:
+            raise DateRefused("before_course", first)
     with database.atomic():
         application = Application.get_by_id(pair.application_id)
         outcome = Outcome.get_or_none(Outcome.application == application)
@@ -588,6 +664,7 @@ class Report:
     meetings_per_pair: float
     by_municipality: list         # [(name, mentees, positive, meetings per pair)]
     pairs: list                   # PairRow
+    state: str = "ended"          # planned, running or ended on the day asked: the headline's tense
 
 
 def report(programme: Programme, today: date) -> Report:
@@ -619,7 +696,7 @@ def report(programme: Programme, today: date) -> Report:
                        for name, g in sorted(groups.items())]
     return Report(programme, end, funnel, [(kind, total[f"outcome_{kind}"]) for kind in OUTCOMES], total["positive"],
                   total["mentees"], total["later"], total["meetings"] / total["mentees"] if total["mentees"] else 0.0,
-                  by_municipality, rows)
+                  by_municipality, rows, state(programme, today))
 
 
 def report_csv(report: Report, labels: dict) -> str:

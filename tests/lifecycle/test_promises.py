@@ -86,7 +86,9 @@ def active_pair(app, programme, **mentee):
         m = mentor(email=f"m{application.id}@example.org")
         staff = application.decided_by
         pair = service.accept(programme, application, m, staff, date.today())
-        service.start(programme, staff, programme.start_date)
+        # The programme began a month ago and its course today: an outcome may be dated from today on.
+        Programme.update(start_date=date.today() - timedelta(days=30)).where(Programme.id == programme.id).execute()
+        service.start(Programme.get_by_id(programme.id), staff, date.today())
         return Pair.get_by_id(pair.id)
 
 

@@ -3,7 +3,7 @@ import re
 from datetime import date
 
 from portal import mail
-from portal.models import Application, Meeting, MentorProfile
+from portal.models import Application, Meeting, MentorProfile, Programme
 from portal.services import programmes as service
 from tests.programmes.helpers import approved, mentor, setup
 
@@ -39,6 +39,9 @@ def test_staff_record_the_training_that_makes_a_mentor_matchable(app, login_as):
 def _paired(app, login_as, **mentee):
     programme = setup(app)
     with app.test_request_context("/"):
+        # The programme starts today: a meeting may be logged from today on (not yet started: still matched).
+        Programme.update(start_date=date.today()).where(Programme.id == programme.id).execute()
+        programme = Programme.get_by_id(programme.id)
         application = approved(programme, **mentee)
         m = mentor(email="morten@example.org")
         service.accept(programme, application, m, application.decided_by, date.today())
@@ -102,8 +105,9 @@ def test_numbers_and_dates_on_the_mentor_pages_read_the_way_the_language_writes_
     page = client.post(f"/mentor/pairs/{pair_id}/meetings?lang=da", follow_redirects=True,
                        data={f"p{pair_id}-held_on": today.isoformat()}).get_data(as_text=True)
     assert f"den {danish_date} er registreret" in page and today.isoformat() not in page.split("alert-text")[1][:200]
-    page = client.post(f"/mentor/pairs/{pair_id}/meetings?lang=en", follow_redirects=True,
-                       data={f"p{pair_id}-held_on": today.isoformat()}).get_data(as_text=True)
+    page = client.post(f"/mentor/pairs/{pair_id}/meetings?lang=en", follow_redirects=True,     # a second one today
+                       data={f"p{pair_id}-held_on": today.isoformat(), f"p{pair_id}-confirm": today.isoformat()}
+                       ).get_data(as_text=True)
     assert f"on {today.day} {today:%B} {today.year}" in page and today.isoformat() not in page.split("alert-text")[1][:200]
 
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.models import Company
+from portal.models import Company, Meeting, Programme
 from portal.services import programmes as service
 from tests.programmes.helpers import approved, mentor, setup
 
@@ -11,10 +11,12 @@ P = "/programmes/{p}"
 PROGRAMMES = [("GET", "/programmes/"), ("GET", "/programmes/mentors"), ("POST", "/programmes/mentors/{m}/training"),
               ("GET", P), ("POST", P + "/start"), ("GET", P + "/matching"), ("POST", P + "/matching/{a}"),
               ("GET", P + "/pairs/{pair}"), ("POST", P + "/pairs/{pair}/meetings"),
+              ("POST", P + "/pairs/{pair}/meetings/{meeting}/delete"),
               ("POST", P + "/pairs/{pair}/milestones"), ("POST", P + "/pairs/{pair}/outcome"),
               ("GET", P + "/report"), ("GET", P + "/report.csv")]
 MENTOR = [("GET", "/mentor/"), ("GET", "/mentor/profile"), ("POST", "/mentor/profile"),
-          ("POST", "/mentor/pairs/{pair}/meetings"), ("POST", "/mentor/pairs/{pair}/milestones")]
+          ("POST", "/mentor/pairs/{pair}/meetings"), ("POST", "/mentor/pairs/{pair}/meetings/undo"),
+          ("POST", "/mentor/pairs/{pair}/milestones")]
 COMPANIES = [("GET", "/admin/companies/"), ("POST", "/admin/companies/"), ("GET", "/admin/companies/{c}"),
              ("POST", "/admin/companies/{c}"), ("GET", "/admin/companies/mentors"),
              ("GET", "/admin/companies/mentors/{m}"), ("POST", "/admin/companies/mentors/{m}")]
@@ -24,11 +26,15 @@ ALLOWED = {"programmes": {"staff", "admin"}, "mentor": {"mentor"}, "companies": 
 def _world(app):
     programme = setup(app)
     with app.test_request_context("/"):
+        # The programme starts today: its pairs may log today's meeting.
+        Programme.update(start_date=date.today()).where(Programme.id == programme.id).execute()
+        programme = Programme.get_by_id(programme.id)
         waiting = approved(programme, name="Waiting One")
         paired = approved(programme, name="Paired Two")
         m = mentor(capacity=2)
         pair = service.accept(programme, paired, m, paired.decided_by, date.today())
-        return {"p": programme.id, "a": waiting.public_id, "m": m.id, "pair": pair.id,
+        meeting = Meeting.create(pair=pair, held_on=date.today(), logged_by=paired.decided_by, note="by staff")
+        return {"p": programme.id, "a": waiting.public_id, "m": m.id, "pair": pair.id, "meeting": meeting.id,
                 "c": Company.get().id}
 
 
@@ -56,4 +62,5 @@ def test_the_pairs_mentor_gets_their_pages(app):
         email = User.get_by_id(ids["m"]).email
     client.post("/login", data={"email": email, "password": "correct horse battery staple"})
     assert client.get("/mentor/").status_code == 200
-    assert client.post(f"/mentor/pairs/{ids['pair']}/meetings", data={}).status_code == 302   # date: today
+    page = client.post(f"/mentor/pairs/{ids['pair']}/meetings?lang=en", data={})     # date: today, which has one already
+    assert page.status_code == 200 and "There is already a meeting on" in page.get_data(as_text=True)

@@ -67,7 +67,7 @@ def test_from_matching_to_report(live_server, page, browser):
     assert "Outcome saved" in page.content()
 
     page.goto(f"{base}/programmes/{programme.id}/report?lang=en")
-    assert "1 of 1 mentees in a job, education or internship within six months" in page.content()
+    assert "So far, 1 of 1 mentees is in a job, education or internship." in page.content()
     assert_accessible(page)
     with app.app_context():
         assert Application.get_by_id(application.id).status == "active"      # an outcome does not end the mentoring

@@ -33,7 +33,7 @@ def test_after_the_purge_the_2016_cohort_still_reads_18_of_25(app, login_as):
         after = service.report(programme, date.today())
     assert figures(after) == figures(before)
     page = login_as("staff").get(f"/programmes/{programme.id}/report?lang=en").get_data(as_text=True)
-    assert "18 of 25 mentees in a job, education or internship within six months" in page
+    assert "18 of 25 mentees were in a job, education or internship within six months" in page
 
     # What is kept holds counts only: none of the people's names, addresses, references or ids.
     kept = json.dumps(list(CohortFigures.select().dicts()), default=str, ensure_ascii=False)

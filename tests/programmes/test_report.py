@@ -31,7 +31,7 @@ def test_the_report_page_shows_the_headline_a_chart_and_offers_csv(app, login_as
     programme = demo_2016(app)
     client = login_as("staff")
     page = client.get(f"/programmes/{programme.id}/report?lang=en").get_data(as_text=True)
-    assert "18 of 25 mentees in a job, education or internship within six months" in page
+    assert "18 of 25 mentees were in a job, education or internship within six months" in page
     assert "<svg role=\"img\"" in page and "style=" not in page.split("<svg role")[1].split("</svg>")[0]
     response = client.get(f"/programmes/{programme.id}/report.csv?lang=en")
     assert response.mimetype == "text/csv"

@@ -78,6 +78,7 @@ POLICY = {
     "programmes.decide_match": {"POST": STAFF},
     "programmes.pair": {"GET": STAFF},
     "programmes.log_meeting": {"POST": STAFF},
+    "programmes.delete_meeting": {"POST": STAFF},
     "programmes.milestone": {"POST": STAFF},
     "programmes.outcome": {"POST": STAFF},
     "programmes.end_early": {"POST": STAFF},
@@ -87,6 +88,7 @@ POLICY = {
     "mentor.index": {"GET": MENTOR},
     "mentor.profile": both(MENTOR),
     "mentor.log_meeting": {"POST": MENTOR},
+    "mentor.undo_meeting": {"POST": MENTOR},
     "mentor.milestone": {"POST": MENTOR},
     # admins (after the second factor)
     "admin.index": {"GET": ADMIN},
@@ -106,8 +108,8 @@ POLICY = {
 
 # How each route's URL arguments are filled from the world (world.ids keys; "fresh:<kind>" = a new link).
 ARGUMENTS = {
-    "*": {"reference": "reference", "programme_id": "programme_id", "pair_id": "pair_id", "company_id": "company_id",
-          "step": "step", "filename": "static"},
+    "*": {"reference": "reference", "programme_id": "programme_id", "pair_id": "pair_id", "meeting_id": "meeting_id",
+          "company_id": "company_id", "step": "step", "filename": "static"},
     "referrals.show": {"public_id": "referral_public_id"},
     "referrals.continue_together": {"public_id": "referral_public_id"},
     "referrals.resend": {"public_id": "referral_public_id"},

@@ -89,9 +89,18 @@ def test_a_mentor_reaches_only_their_own_pairs(world):
         programme = Programme.get_by_id(programme_id)
         theirs = approved(programme, name="Their Mentee")
         their_pair = programme_service.accept(programme, theirs, other, theirs.decided_by, date.today())
+        from portal.models import Meeting
+        theirs_met = Meeting.create(pair=their_pair, held_on=date.today(), logged_by=other)
     client = world.clients["mentor"]
-    for path in (f"/mentor/pairs/{their_pair.id}/meetings", f"/mentor/pairs/{their_pair.id}/milestones"):
+    for path in (f"/mentor/pairs/{their_pair.id}/meetings", f"/mentor/pairs/{their_pair.id}/milestones",
+                 f"/mentor/pairs/{their_pair.id}/meetings/undo"):
         assert client.post(path, data={"kind": "cv_ready", "reached_on": "2026-01-01"}).status_code == 404
+    # Staff delete a meeting only through its own pair's address.
+    staff = world.clients["staff"]
+    wrong = f"/programmes/{programme_id}/pairs/{world.ids['pair_id']}/meetings/{theirs_met.id}/delete"
+    assert staff.post(wrong, data={"confirm": "yes"}).status_code == 404
+    with world.app.test_request_context("/"):
+        assert Meeting.get_or_none(Meeting.id == theirs_met.id) is not None
     assert "Their Mentee" not in client.get("/mentor/").get_data(as_text=True)
     other_client = world.app.test_client()
     login(other_client, other.email)

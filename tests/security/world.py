@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from portal.db import database
-from portal.models import Application, Company
+from portal.models import Application, Company, Meeting
 from portal.services import programmes as programme_service
 from portal.services import referrals, registration, tokens, users
 from tests.apply.helpers import fill
@@ -101,12 +101,14 @@ def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
         paired = approved(programme, name="Paired Mentee")
         u["mentor"] = mentor(capacity=2, email="morten@example.org")
         pair = programme_service.accept(programme, paired, u["mentor"], paired.decided_by, date.today())
+        # Logged by staff: the mentor has nothing to undo, so the walk leaves it for staff to (be asked to) delete.
+        meeting = Meeting.create(pair=pair, held_on=date.today(), logged_by=paired.decided_by)
     application = submitted(app, email="amal@example.org")
     assert application.municipality_id == MUNICIPALITY_A and application.status == "submitted"
     world.ids.update(
         reference=application.reference, application_public_id=application.public_id,
         referral_public_id=referral.public_id, referral_application=referral.application_id,
-        waiting_public_id=waiting.public_id, programme_id=programme.id, pair_id=pair.id,
+        waiting_public_id=waiting.public_id, programme_id=programme.id, pair_id=pair.id, meeting_id=meeting.id,
         mentor_id=u["mentor"].id, spare_user=spare, spare_user_id=spare.id, company_id=Company.get().id,
         step="about-you", static=STATIC_FILE.relative_to(STATIC_FILE.parents[1]).as_posix())
     for actor in (*ACTORS, *extra_actors):
