@@ -43,10 +43,11 @@ def test_the_same_email_typed_in_capitals_is_flagged(app):
     assert reload(first).possible_duplicate and reload(second).possible_duplicate
 
 
-def test_a_withdrawn_or_rejected_application_does_not_flag_a_new_one(app, make_user):
+def test_a_withdrawn_rejected_or_duplicate_application_does_not_flag_a_new_one(app, make_user):
     staff = make_user("staff")
     with app.app_context():
         make_application(full_name="Amal Østergaard", birth_year=1988, status="withdrawn")
+        make_application(full_name="Amal Østergaard", birth_year=1988, status="duplicate")
         make_application(full_name="Amal Østergaard", birth_year=1988, status="rejected", decided_by=staff.id,
                          decision_reason="not eligible")
     assert not submit_as(app, "Amal Ostergaard", "amal@example.org").possible_duplicate
