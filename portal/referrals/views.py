@@ -52,6 +52,9 @@ def new():
     if request.method == "GET" and len(codes) == 1:
         form.municipality.data = codes[0]
     if form.validate_on_submit():
+        if not form.send_anyway.data and referrals.citizen_may_be_known(form.data):
+            # Yes or no only: the other application may be another municipality's citizen.
+            return render_template("referrals/new.html", form=form, may_be_known=True)
         referral = referrals.create(current_user, form.data)
         if referral.mode == "together":
             open_in_this_browser(referral.application)

@@ -241,7 +241,7 @@ def _application_page(application, note_form=None):
 
 def _decision_form(action, application):
     kwargs = ({"programmes": reviews.open_programmes()} if action in ("approve", "place") else
-              {"duplicates": reviews.possible_duplicates(application)} if action == "close_duplicate" else {})
+              {"duplicates": reviews.duplicate_choices(application)} if action == "close_duplicate" else {})
     form = DECISION_FORMS[action](**kwargs)
     if request.method == "GET":
         form.version.data = application.version

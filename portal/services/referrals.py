@@ -9,7 +9,7 @@ from ..clock import now_utc
 from ..db import database
 from ..lifecycle import Status
 from ..models import Application, Municipality, OneTimeToken, Referral
-from . import audit, tokens
+from . import audit, duplicates, tokens
 from .registration import RESUME_LIFETIME, absolute_url
 
 
@@ -103,6 +103,12 @@ def get_for(caseworker, public_id: str) -> Referral:
     return referral
 
 
+def citizen_may_be_known(data: dict) -> bool:
+    """Whether a submitted, still open or decided application may be the citizen's (same email, or same
+    folded name and year of birth): a yes or no for the caseworker's warning, never which one."""
+    return duplicates.is_known(data.get("full_name"), data.get("birth_year"), data.get("email"))
+
+
 def create(caseworker, data: dict) -> Referral:
     """Record the referral and start the citizen's application, prefilled with what the caseworker knows."""
     if data["municipality"] not in caseworker.municipality_codes():
@@ -110,9 +116,11 @@ def create(caseworker, data: dict) -> Referral:
     with database.atomic():
         application = Application.create(
             source="referral", language=data["language"], full_name=data["full_name"],
+            birth_year=data.get("birth_year"),
             email=(data.get("email") or "").lower() or None, phone=data.get("phone") or None,
             municipality=data["municipality"],
-            answers={"about-you": {"full_name": data["full_name"], "language": data["language"]},
+            answers={"about-you": {"full_name": data["full_name"], "birth_year": data.get("birth_year"),
+                                   "language": data["language"]},
                      "contact": {"email": data.get("email") or None, "phone": data.get("phone") or None,
                                  "municipality": data["municipality"]}})
         referral = Referral.create(
@@ -120,7 +128,8 @@ def create(caseworker, data: dict) -> Referral:
             email=data.get("email") or None, phone=data.get("phone") or None, language=data["language"],
             note=data["note"], consent_how=data["consent_how"], consent_at=data["consent_at"],
             mode=data["mode"], application=application)
-        audit.record(caseworker, "referral.created", referral, mode=data["mode"], application=application.public_id)
+        audit.record(caseworker, "referral.created", referral, mode=data["mode"], application=application.public_id,
+                     **({"sent_anyway": True} if data.get("send_anyway") else {}))
         if data["mode"] == "invite":
             _invite(caseworker, referral, application)
     return referral

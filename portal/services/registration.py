@@ -11,7 +11,7 @@ from ..clock import now_utc
 from ..db import database
 from ..lifecycle import Role, Status
 from ..models import Application, Programme
-from . import limits, moves, rules, tokens
+from . import duplicates, limits, moves, rules, tokens
 
 RESUME_LIFETIME = timedelta(days=30)
 EDITABLE = lifecycle.EDITABLE            # the states in which the applicant may change answers
@@ -191,17 +191,6 @@ def _new_reference() -> str:
     return f"MB-{code[:4]}-{code[4:]}"
 
 
-def _possible_duplicates(application: Application):
-    same_person = (Application.email == application.email) if application.email else None
-    if application.full_name and application.birth_year:
-        by_name = ((Application.full_name == application.full_name) & (Application.birth_year == application.birth_year))
-        same_person = by_name if same_person is None else (same_person | by_name)
-    if same_person is None:
-        return Application.select().where(False)
-    return Application.select().where(same_person & (Application.id != application.id)
-                                      & Application.status.not_in(("draft", "withdrawn", "rejected")))
-
-
 def submit(application: Application, actor=None) -> Application:
     """Submit in one transaction: status, reference, verdict, duplicate flag, audit row and email.
 
@@ -225,10 +214,11 @@ def submit(application: Application, actor=None) -> Application:
                     # Sent: no earlier link (the draft's, or a "needs more information" one) opens it for
                     # editing again; if staff ask for more, their email brings a new one.
                     tokens.revoke("resume", application.id)
-                    duplicates = list(_possible_duplicates(fresh))
-                    if duplicates:
+                    others = [row.id for row in duplicates.known(fresh.full_name, fresh.birth_year, fresh.email,
+                                                                 excluding=fresh.id)]
+                    if others:
                         Application.update(possible_duplicate=True).where(
-                            Application.id.in_([fresh.id, *[d.id for d in duplicates]])).execute()
+                            Application.id.in_([fresh.id, *others])).execute()
                     if fresh.email:
                         # Not the name: nobody has confirmed that the address is the applicant's.
                         mail.queue(fresh.email, "application_received", fresh.language, reference=reference,

@@ -19,7 +19,7 @@ from ..lifecycle import Role, Status
 from ..models import Application, AuditEvent, Municipality, Note, Programme, Referral, User
 from ..names import words as folded_words
 from ..spreadsheet import safe_cell
-from . import audit, moves, tokens
+from . import audit, duplicates, moves, tokens
 from .moves import MoveRefused
 from .programmes import end_date
 from .registration import absolute_url
@@ -330,19 +330,14 @@ def open_application(reference: str, user) -> Application | None:
 
 
 def possible_duplicates(application: Application) -> list:
-    """Other submitted applications with the same email, or the same name and birth year."""
-    a = Application
-    same = None
-    if application.email:
-        same = a.email == application.email
-    if application.full_name and application.birth_year:
-        by_name = (a.full_name == application.full_name) & (a.birth_year == application.birth_year)
-        same = by_name if same is None else (same | by_name)
-    if same is None:
-        return []
-    return list(a.select(a.id, a.reference, a.full_name, a.status, a.submitted_at)
-                .where(same & (a.id != application.id) & a.submitted_at.is_null(False))
-                .order_by(a.submitted_at.desc()).limit(20))
+    """Other submitted applications that may be the same person (services/duplicates.py)."""
+    return duplicates.of(application)
+
+
+def duplicate_choices(application: Application) -> list:
+    """The applications this one may be closed as a duplicate of: its possible duplicates not themselves
+    closed as duplicates."""
+    return [other for other in duplicates.of(application) if other.status != Status.DUPLICATE]
 
 
 def _referral(application_id):
@@ -422,7 +417,7 @@ def may(action: str, application: Application, user) -> bool:
     if action == "take" and application.status == Status.IN_REVIEW:
         return application.assigned_to_id != user.id
     if action == "close_duplicate":
-        return bool(possible_duplicates(application))
+        return bool(duplicate_choices(application))
     return True
 
 
