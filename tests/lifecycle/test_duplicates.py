@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from portal.lifecycle import Status
 from portal.models import Application, AuditEvent, Referral
 from tests.apply.helpers import fill
 from tests.review.helpers import make_application, reload
@@ -47,7 +48,7 @@ def test_a_withdrawn_rejected_or_duplicate_application_does_not_flag_a_new_one(a
     staff = make_user("staff")
     with app.app_context():
         make_application(full_name="Amal Østergaard", birth_year=1988, status="withdrawn")
-        make_application(full_name="Amal Østergaard", birth_year=1988, status="duplicate")
+        make_application(full_name="Amal Østergaard", birth_year=1988, status=Status.DUPLICATE)
         make_application(full_name="Amal Østergaard", birth_year=1988, status="rejected", decided_by=staff.id,
                          decision_reason="not eligible")
     assert not submit_as(app, "Amal Ostergaard", "amal@example.org").possible_duplicate
@@ -143,7 +144,7 @@ def test_an_unknown_citizen_is_referred_without_a_warning(app, caseworker, make_
     assert response.status_code == 302 and Referral.select().count() == 1
 
 
-@pytest.mark.parametrize("status", ["draft", "withdrawn", "duplicate"])
+@pytest.mark.parametrize("status", ["draft", "withdrawn", "closed_duplicate"])
 def test_an_application_no_longer_known_gives_no_warning(app, caseworker, make_user, status):
     known_elsewhere(app, make_user, status=status, decided_by=None, decision_reason=None,
                     **({"submitted_at": None, "reference": None} if status == "draft" else {}))
