@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/accounts.py --database sqlite:////work/benchdata/bench-100000.db
 
-Staff and caseworkers are created through portal.services.users (bench-staff-N@example.org,
+Staff and caseworkers are created through portal.services.authentication (bench-staff-N@example.org,
 bench-caseworker-N@example.org, caseworkers in København, 101); every mentor already in the database
 (seed-demo makes them, with the 2016 cohort's pairs) gets the same password. The password is set again
 at every call, so nothing has to be kept between runs."""
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from portal import create_app  # noqa: E402
 from portal.models import User  # noqa: E402
 from portal.passwords import hash_password  # noqa: E402
-from portal.services import users  # noqa: E402
+from portal.services import authentication  # noqa: E402
 
 
 def ensure(database_url: str, staff: int = 20, caseworkers: int = 10) -> dict[str, list[tuple[str, str]]]:
@@ -29,7 +29,7 @@ def ensure(database_url: str, staff: int = 20, caseworkers: int = 10) -> dict[st
     with app.test_request_context("/"):
         for role, email, name, municipalities in wanted:
             if User.get_or_none(User.email == email) is None:
-                users.create_user(email, name, role, password, municipalities)
+                authentication.create_user(email, name, role, password, municipalities)
         hashed = hash_password(password)     # one hash for all: the bench signs each in once
         emails = [email for _, email, _, _ in wanted]
         User.update(password_hash=hashed).where(User.email.in_(emails) | (User.role == "mentor")).execute()

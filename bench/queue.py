@@ -24,7 +24,7 @@ from portal.cli import migrate  # noqa: E402
 from portal.db import database  # noqa: E402
 from portal.models import Application, Municipality, Programme, User  # noqa: E402
 from portal.passwords import hash_password  # noqa: E402
-from portal.services import demo, synthetic, users  # noqa: E402
+from portal.services import authentication, demo, synthetic  # noqa: E402
 
 BENCH_EMAIL = "bench-staff@example.org"
 
@@ -82,7 +82,7 @@ def signed_in_client(app):
         if user is not None:
             User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
         else:
-            users.create_user(BENCH_EMAIL, "Bench Staff", "staff", password, ())
+            authentication.create_user(BENCH_EMAIL, "Bench Staff", "staff", password, ())
     client = app.test_client()
     response = client.post("/login", data={"email": BENCH_EMAIL, "password": password})
     if response.status_code != 302:

@@ -8,8 +8,8 @@ from flask import current_app
 from . import mail
 from .db import database
 from .models import User
-from .services import demo, users
-from .services.users import UserError
+from .services import demo, authentication
+from .services.authentication import UserError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -68,7 +68,7 @@ def init_app(app):
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         with database.connection_context():
             try:
-                user = users.create_user(email, name or email.split("@")[0], role, password, municipalities)
+                user = authentication.create_user(email, name or email.split("@")[0], role, password, municipalities)
             except UserError as error:
                 raise click.UsageError(str(error)) from None
         click.echo(f"Created {user.role} {user.email}.")

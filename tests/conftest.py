@@ -9,7 +9,7 @@ import pytest
 from portal import create_app, passwords
 from portal.cli import migrate
 from portal.db import database
-from portal.services import users
+from portal.services import authentication
 
 pytest_plugins = ["tests.smtp", "tests.browser.page_checks", "tests.browser.fixtures", "tests.postgres.fixtures"]
 
@@ -105,7 +105,7 @@ def make_user(app):
         if municipalities is None:
             municipalities = ("101",) if role == "caseworker" else ()
         with app.test_request_context("/"):
-            return users.create_user(email or f"{role}{n}@example.org", name or f"{role.title()} {n}", role,
+            return authentication.create_user(email or f"{role}{n}@example.org", name or f"{role.title()} {n}", role,
                                      password, municipalities)
     return make
 

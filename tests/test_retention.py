@@ -118,11 +118,11 @@ def test_purge_deletes_sign_in_attempts_older_than_30_days(app):
 def test_purge_deletes_sign_in_counters_unused_for_30_days(app, make_user):
     """The throttle's rows name an email or an address: kept 30 days after their last attempt."""
     from portal.models import LoginThrottle
-    from portal.services import users
+    from portal.services import authentication
     make_user("staff", email="rita@example.org")
     with app.test_request_context("/"):
-        users.authenticate("rita@example.org", "wrong", "192.0.2.1", now=now_utc() - timedelta(days=31))
-        users.authenticate("nora@example.org", "wrong", "192.0.2.2", now=now_utc() - timedelta(days=29))
+        authentication.authenticate("rita@example.org", "wrong", "192.0.2.1", now=now_utc() - timedelta(days=31))
+        authentication.authenticate("nora@example.org", "wrong", "192.0.2.2", now=now_utc() - timedelta(days=29))
     assert LoginThrottle.select().count() == 4          # an account and an address each
     assert purge(now_utc()).login_attempts == 1 + 2      # rita's attempt, and its two counters
     assert sorted(row.key for row in LoginThrottle.select()) == ["account:nora@example.org", "address:192.0.2.2"]

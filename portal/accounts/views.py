@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..access import admin_only, public
 from ..models import User
 from ..security import keeps_input
-from ..services import accounts
+from ..services import account_admin
 from .forms import ConfirmForm, InviteForm, ResetForm, SetPasswordForm, UserFilterForm, password_message
 
 bp = Blueprint("accounts", __name__)
@@ -50,7 +50,7 @@ def users():
     form = UserFilterForm(request.args)
     form.validate()
     search, role = form.search(), form.chosen_role()
-    listing = accounts.overview(search, role, request.args.get("page", 1, type=int))
+    listing = account_admin.overview(search, role, request.args.get("page", 1, type=int))
 
     filters = {key: value for key, value in (("q", search), ("role", role)) if value}
 
@@ -68,12 +68,12 @@ def users():
 @keeps_input
 def invite():
     """Invite a user: they get an email with a link to set their password."""
-    form = InviteForm(accounts.municipalities())
+    form = InviteForm(account_admin.municipalities())
     if form.validate_on_submit():
         try:
-            user = accounts.invite(form.email.data, form.name.data, form.role.data, form.language.data,
+            user = account_admin.invite(form.email.data, form.name.data, form.role.data, form.language.data,
                                    form.municipalities.data, _actor())
-        except accounts.AccountError as error:
+        except account_admin.AccountError as error:
             field = form.email if error.code == "email_taken" else form.municipalities
             field.errors = [*field.errors, ERRORS[error.code](None)]
         else:
@@ -90,8 +90,8 @@ def change_active(user_id, action):
     user, form = _user(user_id), ConfirmForm()
     if form.validate_on_submit():
         try:
-            getattr(accounts, action)(user, _actor())
-        except accounts.AccountError as error:
+            getattr(account_admin, action)(user, _actor())
+        except account_admin.AccountError as error:
             flash(ERRORS[error.code](user), "error")
         else:
             flash(_("%(name)s is deactivated.", name=user.name) if action == "deactivate"
@@ -111,8 +111,8 @@ def resend(user_id):
         flash(_("The page had expired, so nothing was sent. Try again."), "error")
     else:
         try:
-            accounts.resend_invitation(user, _actor())
-        except accounts.AccountError as error:
+            account_admin.resend_invitation(user, _actor())
+        except account_admin.AccountError as error:
             flash(ERRORS[error.code](user), "error")
         else:
             flash(_("A new invitation has been sent to %(email)s. Earlier links no longer work.",
@@ -127,7 +127,7 @@ def reset():
     """Ask for a password reset link; the answer is the same whether or not the account exists."""
     form = ResetForm()
     if form.validate_on_submit():
-        accounts.request_reset(form.email.data)
+        account_admin.request_reset(form.email.data)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/reset.html", form=form)
 
@@ -137,17 +137,17 @@ def reset():
 @keeps_input
 def set_password(token):
     """Choose a password from an invitation or reset link; the link works once."""
-    found = accounts.link_user(token)
+    found = account_admin.link_user(token)
     if found is None:
         return render_template("accounts/link_expired.html"), 404
     link, user = found
     form = SetPasswordForm(user.email, user.name)
     if form.validate_on_submit():
         try:
-            accounts.set_password(token, form.password.data)
-        except accounts.LinkNotValid:
+            account_admin.set_password(token, form.password.data)
+        except account_admin.LinkNotValid:
             return render_template("accounts/link_expired.html"), 404
-        except accounts.WeakPassword as weak:      # the form checks the same rules: only if they disagree
+        except account_admin.WeakPassword as weak:      # the form checks the same rules: only if they disagree
             form.password.errors = [password_message(weak.problem)]
         else:
             flash(_("Your password is saved. Log in with your email address and your new password."), "success")

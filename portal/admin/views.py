@@ -10,7 +10,7 @@ from ..models import Programme, Site
 from ..security import keeps_input
 from ..services import mentors as companies
 from ..services import programmes as programme_service
-from ..services import rulesets
+from ..services import rule_versions
 from .forms import (NewProgrammeForm, ProgrammeForm, RecomputeForm, programme_form, programme_form_data,
                     rules_form, rules_form_data)
 
@@ -34,7 +34,7 @@ def _actor():
 @admin_only
 def index():
     """The admin home: every programme with its rule-set version and sites."""
-    return render_template("admin/index.html", programmes=rulesets.overview())
+    return render_template("admin/index.html", programmes=rule_versions.overview())
 
 
 @bp.route("/programmes/new", methods=["GET", "POST"])
@@ -95,14 +95,14 @@ def _programme_page(form, programme):
 def rules(programme_id):
     """Edit a programme's eligibility thresholds and its sites' catchment; show the version history."""
     programme = _programme(programme_id)
-    form = rules_form(list(programme.sites().order_by(Site.name)), rulesets.municipalities_by_region(),
-                      rules_form_data(rulesets.thresholds_of(programme), rulesets.catchments_of(programme),
-                                      rulesets.current_number(programme)))
+    form = rules_form(list(programme.sites().order_by(Site.name)), rule_versions.municipalities_by_region(),
+                      rules_form_data(rule_versions.thresholds_of(programme), rule_versions.catchments_of(programme),
+                                      rule_versions.current_number(programme)))
     if form.validate_on_submit():
         try:
-            saved = rulesets.save(programme, form.thresholds(), form.catchments(), _actor(),
+            saved = rule_versions.save(programme, form.thresholds(), form.catchments(), _actor(),
                                   based_on=int(form.based_on.data))
-        except rulesets.StaleRules as stale:
+        except rule_versions.StaleRules as stale:
             form.rebase(stale.current)
             form.form_errors.append(_("Another admin saved version %(version)s while you were editing, so nothing "
                                       "was saved. Check the version history, then save again.", version=stale.current))
@@ -112,7 +112,7 @@ def rules(programme_id):
                   "success" if saved else "info")
             return redirect(url_for("admin.rules", programme_id=programme.id))
     return render_template("admin/rules.html", programme=programme, form=form,
-                           version=rulesets.current_number(programme), history=rulesets.history(programme))
+                           version=rule_versions.current_number(programme), history=rule_versions.history(programme))
 
 
 @bp.route("/programmes/<int:programme_id>/recompute", methods=["GET", "POST"])
@@ -121,7 +121,7 @@ def rules(programme_id):
 def recompute(programme_id):
     """Confirm, then re-check every open application against the current rules (advice only)."""
     programme = _programme(programme_id)
-    version = rulesets.current_number(programme)
+    version = rule_versions.current_number(programme)
     form = RecomputeForm(version=str(version))
     if form.validate_on_submit():
         if form.version.data != str(version):
@@ -129,10 +129,10 @@ def recompute(programme_id):
             form.form_errors.append(_("The rules changed while you were deciding: version %(version)s is now "
                                       "current. Check it, then confirm again.", version=version))
         else:
-            result = rulesets.recompute(programme, _actor())
+            result = rule_versions.recompute(programme, _actor())
             flash(ngettext("Re-checked against version %(version)s: %(changed)s of %(num)s verdict changed.",
                            "Re-checked against version %(version)s: %(changed)s of %(num)s verdicts changed.",
                            result.checked, version=result.version, changed=result.changed), "success")
             return redirect(url_for("admin.rules", programme_id=programme.id))
     return render_template("admin/recompute.html", programme=programme, form=form, version=version,
-                           open_count=rulesets.open_applications(programme).count())
+                           open_count=rule_versions.open_applications(programme).count())

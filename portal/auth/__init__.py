@@ -3,7 +3,7 @@ from flask import current_app, session
 from flask_login import LoginManager, current_user, logout_user
 
 from ..clock import now_utc
-from ..services.users import load_session_user
+from ..services.authentication import load_session_user
 
 login_manager = LoginManager()
 login_manager.session_protection = None      # the session version does this job, across devices too

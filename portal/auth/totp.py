@@ -15,7 +15,7 @@ from ..db import database
 from ..models import LoginAttempt, User
 from ..services import audit, throttle
 from ..services.throttle import Throttled  # noqa: F401  (the views catch totp.Throttled)
-from ..services.users import notify_owner
+from ..services.authentication import notify_owner
 
 SESSION_FLAG = "second_factor"
 ISSUER = "Mentorbro"

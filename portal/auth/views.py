@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from ..access import public
 from ..security import keeps_input
 from ..clock import now_utc
-from ..services import users
+from ..services import authentication
 from . import devices, totp
 from .forms import LoginForm, SecondFactorForm
 
@@ -62,9 +62,9 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = users.authenticate(form.email.data, form.password.data, request.remote_addr or "-",
+            user = authentication.authenticate(form.email.data, form.password.data, request.remote_addr or "-",
                                       devices=devices.known())
-        except users.Throttled as throttled:
+        except authentication.Throttled as throttled:
             form.password.errors.append(wait_message(throttled.wait))
             return refused("auth/login.html", throttled.wait, form=form)
         if user is None:
@@ -118,7 +118,7 @@ def second_factor():
 def logout():
     """Sign out: this session and any copy of its cookie stop working."""
     if current_user.is_authenticated:
-        users.logout(current_user)
+        authentication.logout(current_user)
         logout_user()
     session.clear()
     flash(_("You are logged out."), "success")

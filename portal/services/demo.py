@@ -7,7 +7,7 @@ import pyotp
 from ..db import database
 from ..models import (Application, Company, Meeting, MentorProfile, Milestone, Outcome, Pair, Programme,
                       ProgrammeSite, ProgrammeStart, RuleSetVersion, Site, SiteCatchment, User)
-from . import users
+from . import authentication
 
 DEFAULT_RULES = {"min_cefr": "B1", "min_isced": 5, "min_work_years": 2.0,
                  "accepted_residence": ["7-1", "7-2", "7-3", "8", "ukraine"],
@@ -78,7 +78,7 @@ def seed(make_password) -> list[tuple[str, str, str]]:
         RuleSetVersion.create(programme=programme, version=1, rules=DEFAULT_RULES)
         for role, email, name, municipalities in ACCOUNTS:
             password = make_password()
-            user = users.create_user(email, name, role, password, municipalities)
+            user = authentication.create_user(email, name, role, password, municipalities)
             if role == "admin":
                 # Pre-enrolled in the second factor: seed-demo prints the key for an authenticator app.
                 User.update(totp_secret=pyotp.random_base32(), totp_last_step=0).where(User.id == user.id).execute()
@@ -96,7 +96,7 @@ def _mentors(sites, make_password) -> list:
     result = []
     for email, name, site, years, leadership, fields, languages, capacity in MENTORS:
         user = (User.get_or_none(User.email == email)
-                or users.create_user(email, name, "mentor", make_password(), ()))
+                or authentication.create_user(email, name, "mentor", make_password(), ()))
         MentorProfile.create(user=user, site=sites[site], work_years=years, leadership=leadership, fields=fields,
                              languages=languages, capacity=capacity, trained_on=date(2016, 8, 20), matchable=True)
         result.append(user)

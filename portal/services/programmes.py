@@ -14,7 +14,7 @@ from ..db import database
 from ..models import (MILESTONES, OUTCOMES, Application, Company, MatchRejection, Meeting,
                       MentorProfile, Milestone, Municipality, Outcome, Pair, Programme, ProgrammeSite,
                       ProgrammeStart, Site, User)
-from . import audit, cohort_figures, mentors as mentor_service, moves, rulesets
+from . import audit, cohort_figures, mentors as mentor_service, moves, rule_versions
 
 MEETINGS_PER_MONTH = 2
 OVERDUE_AFTER = timedelta(days=31)          # "not met for over a month"
@@ -206,7 +206,7 @@ def create_programme(details: dict, actor, copy_rules_from: int | None = None) -
         audit.record(actor, "programme.created", programme, **_loggable(details),
                      rules="copied" if source else "default", copied_from=source.id if source else None)
         if source is not None:
-            rulesets.copy_rules(source, programme, actor)
+            rule_versions.copy_rules(source, programme, actor)
     return programme
 
 

@@ -11,7 +11,7 @@ from ..clock import now_utc
 from ..db import database
 from ..lifecycle import Role, Status
 from ..models import Application, Programme
-from . import duplicates, limits, moves, rules, tokens
+from . import duplicates, limits, moves, rules_in_force, tokens
 
 RESUME_LIFETIME = timedelta(days=30)
 EDITABLE = lifecycle.EDITABLE            # the states in which the applicant may change answers
@@ -182,8 +182,8 @@ def facts_for(application: Application) -> eligibility.Facts:
 
 def assess(application: Application, programme=None) -> eligibility.Assessment:
     programme = programme or application.programme or Programme.current()
-    return eligibility.evaluate(facts_for(application), rules.ruleset_for(programme),
-                                rules.assessment_date(programme))
+    return eligibility.evaluate(facts_for(application), rules_in_force.ruleset_for(programme),
+                                rules_in_force.assessment_date(programme))
 
 
 def _new_reference() -> str:

@@ -16,7 +16,7 @@ from ..clock import now_utc
 from ..db import database
 from ..models import (Application, AuditEvent, JSONField, Meeting, MentorProfile, Milestone, Municipality, Outcome,
                       Pair, Programme, ProgrammeSite, ProgrammeStart, Referral, SiteCatchment, User)
-from . import programmes as programme_service, registration, rules
+from . import programmes as programme_service, registration, rules_in_force
 
 BATCH = 5000
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -130,7 +130,7 @@ def _reviewers(rng) -> list:
 
 def _context(rng) -> _Context:
     current = Programme.current()
-    programmes = [(p, rules.ruleset_for(p), rules.assessment_date(p)) for p in _ensure_cohorts(current)]
+    programmes = [(p, rules_in_force.ruleset_for(p), rules_in_force.assessment_date(p)) for p in _ensure_cohorts(current)]
     catchment = {row.municipality_id for row in SiteCatchment.select(SiteCatchment.municipality)}
     codes = [m.code for m in Municipality.select(Municipality.code)]
     weighted = codes + [c for c in codes if c in catchment] * 12 + ["101"] * 30 + ["751"] * 12

@@ -98,10 +98,10 @@ def test_a_strong_password_with_a_common_word_in_it_is_fine(app, link):
 
 
 def test_the_service_refuses_a_weak_password_whoever_calls_it(app, link):
-    from portal.services import accounts
+    from portal.services import account_admin
     with app.test_request_context("/"):
-        with pytest.raises(accounts.WeakPassword):
-            accounts.set_password(link.rsplit("/", 1)[1], "aaaaaaaaaaaa")
+        with pytest.raises(account_admin.WeakPassword):
+            account_admin.set_password(link.rsplit("/", 1)[1], "aaaaaaaaaaaa")
     assert user("nour.haddad@example.org").password_hash is None
 
 

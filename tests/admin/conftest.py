@@ -4,7 +4,7 @@ import re
 import pytest
 
 from portal.models import Programme
-from portal.services import demo, rulesets
+from portal.services import demo, rule_versions
 
 
 @pytest.fixture
@@ -32,14 +32,14 @@ def errors(response) -> list[str]:
 
 def rules_data(programme, **changes) -> dict:
     """The rules form as a browser would post it unchanged, with `changes` applied (site_<id> for catchment)."""
-    thresholds = rulesets.thresholds_of(programme)
-    data = {"based_on": str(rulesets.current_number(programme)),
+    thresholds = rule_versions.thresholds_of(programme)
+    data = {"based_on": str(rule_versions.current_number(programme)),
             "min_cefr": thresholds["min_cefr"], "min_isced": str(thresholds["min_isced"]),
             "min_work_years": str(thresholds["min_work_years"]).replace(".", ","),
             "accepted_residence": thresholds["accepted_residence"], "min_age": str(thresholds["min_age"])}
     if thresholds["reunification_counts"]:
         data["reunification_counts"] = "y"
-    for site_id, codes in rulesets.catchments_of(programme).items():
+    for site_id, codes in rule_versions.catchments_of(programme).items():
         data[f"site_{site_id}"] = codes
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

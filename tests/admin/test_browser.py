@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import Programme
-from portal.services import demo, rules, users
+from portal.services import demo, rules_in_force, authentication
 from tests.browser.fixtures import AXE, assert_accessible
 from tests.conftest import PASSWORD
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def sign_in_as_admin(live_server, page, check=None):
     with live_server.app.test_request_context("/"):
         demo.seed(lambda: "a-demo-password-123")
-        users.create_user("browser-admin@example.org", "Browser Admin", "admin", PASSWORD, ())
+        authentication.create_user("browser-admin@example.org", "Browser Admin", "admin", PASSWORD, ())
     page.goto(f"{live_server.url}/login?lang=en")
     page.fill("[name=email]", "browser-admin@example.org")
     page.fill("[name=password]", PASSWORD)
@@ -66,7 +66,7 @@ def test_admin_pages_are_accessible_and_saving_works(live_server, browser, javas
         page.wait_for_load_state()
         assert "Saved as version 2" in page.content()
         with live_server.app.app_context():
-            ruleset = rules.ruleset_for(Programme.get())
+            ruleset = rules_in_force.ruleset_for(Programme.get())
         assert (ruleset.version, ruleset.min_age, ruleset.min_cefr) == (2, 20, "B2")
         assert "746" not in ruleset.catchment           # Skanderborg was ticked, so this un-ticks it
 
@@ -110,7 +110,7 @@ def test_an_admin_creates_and_edits_a_programme(live_server, browser, check_as_w
         assert "Erhvervsmentor 2028 is created." in page.content()
         with live_server.app.app_context():
             created = Programme.get(Programme.name == "Erhvervsmentor 2028")
-            assert (created.capacity, created.length_months, rules.ruleset_for(created).version) == (20, 6, 1)
+            assert (created.capacity, created.length_months, rules_in_force.ruleset_for(created).version) == (20, 6, 1)
             assert [site.name for site in created.sites()] == ["Copenhagen office"]
 
         page.goto(f"{live_server.url}/admin/?lang=en")

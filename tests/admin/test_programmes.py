@@ -6,8 +6,8 @@ from bs4 import BeautifulSoup
 
 from portal.models import AuditEvent, Company, Programme, ProgrammeSite, RuleSetVersion, Site
 from portal.services import programmes as programme_service
-from portal.services import rules as rules_service
-from portal.services import rulesets
+from portal.services import rules_in_force as rules_service
+from portal.services import rule_versions
 from tests.admin.conftest import errors, rules_data, text
 from tests.programmes.helpers import approved, mentor
 from tests.security.formvalues import csrf_token, form_values, lost
@@ -102,7 +102,7 @@ def test_the_form_suggests_six_months_25_places_and_open(admin, programme):
 def test_a_new_programme_on_the_default_rules_has_no_saved_version_and_is_audited(admin, programme):
     admin.post(NEW, data=new_data(programme))
     created = Programme.get(Programme.name == "Erhvervsmentor 2028")
-    assert rulesets.current_number(created) == 0
+    assert rule_versions.current_number(created) == 0
     assert rules_service.ruleset_for(created).min_cefr == "B1"
     [event] = events("programme.created")
     assert event.actor_id == admin.user.id and event.object_id == str(created.id)
@@ -121,10 +121,10 @@ def test_copied_rules_equal_the_rules_in_force_for_the_other_programme(admin, pr
     response = admin.post(NEW, data=new_data(programme, rules="copy", copy_from=str(programme.id)))
     assert response.status_code == 302
     created = Programme.get(Programme.name == "Erhvervsmentor 2028")
-    assert rulesets.current_number(created) == 1
-    assert rulesets.thresholds_of(created) == rulesets.thresholds_of(programme)
-    assert rulesets.thresholds_of(created)["min_cefr"] == "B2"
-    assert rulesets.catchments_of(created) == rulesets.catchments_of(programme)
+    assert rule_versions.current_number(created) == 1
+    assert rule_versions.thresholds_of(created) == rule_versions.thresholds_of(programme)
+    assert rule_versions.thresholds_of(created)["min_cefr"] == "B2"
+    assert rule_versions.catchments_of(created) == rule_versions.catchments_of(programme)
     assert rules_service.catchment_of(created) == rules_service.catchment_of(programme)
     version = RuleSetVersion.get(RuleSetVersion.programme == created)
     assert version.created_by_id == admin.user.id

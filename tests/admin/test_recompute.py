@@ -5,7 +5,7 @@ from peewee import DatabaseError, PostgresqlDatabase
 from portal.db import database
 from tests.admin.versions import versions
 from portal.models import Application, AuditEvent, Company, Programme, RuleSetVersion, User
-from portal.services import registration, rulesets
+from portal.services import registration, rule_versions
 from tests.admin.conftest import errors, rules_data, text
 from tests.apply.helpers import fill
 
@@ -101,7 +101,7 @@ def test_only_open_applications_of_the_programme_are_rechecked_and_no_status_cha
     closed.append(clone(original, programme=other_programme))
     raise_language_to_c1(admin, programme)
 
-    result = rulesets.recompute(programme, decider)
+    result = rule_versions.recompute(programme, decider)
     assert (result.version, result.checked, result.changed) == (2, 3, 3)
     for application, status in zip(open_ones, OPEN):
         after = refreshed(application)
@@ -120,7 +120,7 @@ def test_thousands_of_applications_are_rechecked_in_batches(app, admin, programm
     Application.insert_many(rows).execute()
     raise_language_to_c1(admin, programme)
 
-    result = rulesets.recompute(programme, admin.user, batch_size=400)
+    result = rule_versions.recompute(programme, admin.user, batch_size=400)
     assert (result.checked, result.changed) == (3_000, 3_000)
     assert Application.select().where(Application.ruleset_version == 2).count() == 3_000
     assert Application.select().where(Application.status.in_(OPEN)).count() == 3_000   # statuses untouched
@@ -133,7 +133,7 @@ def test_batch_edges_count_every_application_once(app, admin, programme, size):
     for _ in range(5):
         clone(original)
     raise_language_to_c1(admin, programme)
-    result = rulesets.recompute(programme, admin.user, batch_size=size)
+    result = rule_versions.recompute(programme, admin.user, batch_size=size)
     assert (result.checked, result.changed) == (6, 6)
 
 
@@ -185,7 +185,7 @@ def test_a_run_stopped_by_a_database_error_leaves_no_change_unrecorded_and_runni
     with app.app_context():
         _fail_updates_of(ids[7])
         with pytest.raises(DatabaseError):
-            rulesets.recompute(programme, admin.user, batch_size=3)
+            rule_versions.recompute(programme, admin.user, batch_size=3)
 
         def rechecked():
             return [a.id for a in Application.select().where(Application.ruleset_version == 2).order_by(Application.id)]
@@ -199,7 +199,7 @@ def test_a_run_stopped_by_a_database_error_leaves_no_change_unrecorded_and_runni
         assert not AuditEvent.select().where(AuditEvent.action == "ruleset.recomputed").exists()   # unfinished
 
         _mend()
-        result = rulesets.recompute(programme, admin.user, batch_size=3)
+        result = rule_versions.recompute(programme, admin.user, batch_size=3)
         assert (result.checked, result.changed) == (10, 4)
         assert rechecked() == ids and set(ids) == recorded()
         [summary] = AuditEvent.select().where(AuditEvent.action == "ruleset.recomputed")

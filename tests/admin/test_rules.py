@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 from tests.admin.versions import versions
 from portal.models import AuditEvent, Company, Programme, RuleSetVersion, SiteCatchment
-from portal.services import rules as rules_service
+from portal.services import rules_in_force as rules_service
 from tests.admin.conftest import errors, rules_data, text
 
 
@@ -244,12 +244,12 @@ def test_invalid_input_is_kept_in_the_form(admin, programme):
 
 
 def test_without_a_csrf_token_nothing_is_saved_and_the_input_is_kept(make_app):
-    from portal.services import demo, users
+    from portal.services import demo, authentication
     from tests.conftest import PASSWORD, pass_second_factor
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.test_request_context("/"):
         demo.seed(lambda: "a-demo-password-123")
-        user = users.create_user("csrf-admin@example.org", "Csrf Admin", "admin", PASSWORD, ())
+        user = authentication.create_user("csrf-admin@example.org", "Csrf Admin", "admin", PASSWORD, ())
     programme = Programme.get()
     client = app.test_client()
     token = BeautifulSoup(text(client.get("/login")), "html.parser").select_one("input[name=csrf_token]")["value"]

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from portal.models import AuditEvent, LoginAttempt, User
-from portal.services import users
+from portal.services import authentication
 from tests.conftest import PASSWORD, login
 
 
@@ -79,7 +79,7 @@ def test_a_session_cookie_replayed_after_logout_is_refused(app, make_user):
     replay.set_cookie("session", cookie)
     with replay.session_transaction() as session:
         assert session.get("_user_id")          # the old cookie still names the user…
-    assert users.load_session_user(session["_user_id"]) is None   # …but it no longer signs them in
+    assert authentication.load_session_user(session["_user_id"]) is None   # …but it no longer signs them in
 
 
 def test_logout_needs_post_with_csrf(make_app, make_user):

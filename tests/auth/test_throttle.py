@@ -11,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from portal import mail
 from portal.clock import now_utc
 from portal.models import LoginThrottle, User
-from portal.services import users
+from portal.services import authentication
 from tests.conftest import PASSWORD, login
 
 WRONG = "not the password at all"
@@ -112,21 +112,21 @@ def test_the_wait_starts_at_one_second_after_five_failures_and_doubles_up_to_fif
     start = now_utc()
     with app.test_request_context("/"):
         for n in range(FREE):
-            assert users.authenticate(user.email, WRONG, "192.0.2.7", now=start) is None
+            assert authentication.authenticate(user.email, WRONG, "192.0.2.7", now=start) is None
         waits, now = [], start
         for _ in range(14):
-            with pytest.raises(users.Throttled) as early:
-                users.authenticate(user.email, PASSWORD, "192.0.2.7", now=now)     # even the right one
+            with pytest.raises(authentication.Throttled) as early:
+                authentication.authenticate(user.email, PASSWORD, "192.0.2.7", now=now)     # even the right one
             waits.append(early.value.wait)
             now += early.value.wait
-            assert users.authenticate(user.email, WRONG, "192.0.2.7", now=now) is None
+            assert authentication.authenticate(user.email, WRONG, "192.0.2.7", now=now) is None
         assert [w.total_seconds() for w in waits] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900]
         # after 19 failures, the right password, on time, gets in: nothing was locked
         now += timedelta(minutes=15)
-        assert users.authenticate(user.email, PASSWORD, "192.0.2.7", now=now) == user
+        assert authentication.authenticate(user.email, PASSWORD, "192.0.2.7", now=now) == user
         # and the account's count started over (from another address: this one has had its 19 failures)
-        assert users.authenticate(user.email, WRONG, "192.0.2.8", now=now) is None
-        assert users.authenticate(user.email, PASSWORD, "192.0.2.8", now=now) == user
+        assert authentication.authenticate(user.email, WRONG, "192.0.2.8", now=now) is None
+        assert authentication.authenticate(user.email, PASSWORD, "192.0.2.8", now=now) == user
 
 
 @pytest.mark.parametrize("language, words", [("en", "Wait 1 second and try again"),

@@ -4,7 +4,7 @@ import pytest
 
 from portal.db import database
 from portal.models import User
-from portal.services import users
+from portal.services import authentication
 from tests.browser.fixtures import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_an_admin_finds_a_user_among_many(page, live_server):
     with live_server.app.test_request_context("/"):
-        users.create_user("ada@example.org", "Ada Admin", "admin", "a-long-password-1")
+        authentication.create_user("ada@example.org", "Ada Admin", "admin", "a-long-password-1")
         with database.atomic():
             User.insert_many([{"email": f"mentor{n:03}@company.example", "name": f"Mentor {n:03}", "role": "mentor"}
                               for n in range(1, 61)]).execute()

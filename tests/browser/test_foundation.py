@@ -1,7 +1,7 @@
 """Real browser: the start page in both languages, the language switch, a staff login."""
 import pytest
 
-from portal.services import users
+from portal.services import authentication
 from tests.browser.fixtures import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def test_english_browser_gets_english(browser, live_server):
 
 def test_staff_login_and_logout(page, live_server):
     with live_server.app.test_request_context("/"):
-        users.create_user("sara@example.org", "Sara Staff", "staff", "a-long-password-1")
+        authentication.create_user("sara@example.org", "Sara Staff", "staff", "a-long-password-1")
     page.goto(live_server.url + "/login?lang=en")
     assert_accessible(page)
     page.get_by_label("Email").fill("sara@example.org")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import Application
-from portal.services import users
+from portal.services import authentication
 from tests.browser.fixtures import AXE, assert_accessible
 from tests.browser.test_apply_journey import choose, continue_
 
@@ -131,7 +131,7 @@ def test_every_page_of_the_journey_fits_a_360_px_phone(phone, live_server):
 
     # The review page, as the association's staff read it.
     with live_server.app.test_request_context("/"):
-        users.create_user("staff@mentorbro.dk", "Sara Staff", "staff", "a-long-password-1", [])
+        authentication.create_user("staff@mentorbro.dk", "Sara Staff", "staff", "a-long-password-1", [])
     page.locator(".header-user form button, form[action$='/sign-out'] button").first.click()
     page.goto(f"{live_server.url}/login")
     page.fill("[name=email]", "staff@mentorbro.dk")

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from portal.models import Application, Referral
-from portal.services import users
+from portal.services import authentication
 from tests.browser.fixtures import AXE, assert_accessible
 from tests.browser.test_apply_journey import fill_steps
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_caseworker_invites_a_citizen_who_completes_the_form_in_english(page, browser, live_server):
     with live_server.app.test_request_context("/"):
-        users.create_user("cw@kk.dk", "Camilla Caseworker", "caseworker", "a-long-password-1", ["101"])
+        authentication.create_user("cw@kk.dk", "Camilla Caseworker", "caseworker", "a-long-password-1", ["101"])
     page.goto(live_server.url + "/login?lang=en")
     page.fill("[name=email]", "cw@kk.dk")
     page.fill("[name=password]", "a-long-password-1")
@@ -61,7 +61,7 @@ def test_a_caseworker_invites_a_citizen_who_completes_the_form_in_english(page, 
 def test_a_caseworker_is_warned_that_the_citizen_may_be_known_and_sends_anyway(page, live_server):
     from tests.review.helpers import make_application
     with live_server.app.test_request_context("/"):
-        users.create_user("cw@kk.dk", "Camilla Caseworker", "caseworker", "a-long-password-1", ["101"])
+        authentication.create_user("cw@kk.dk", "Camilla Caseworker", "caseworker", "a-long-password-1", ["101"])
         make_application(full_name="Amal Østergaard", birth_year=1988, municipality="851")
     page.goto(live_server.url + "/login?lang=en")
     page.fill("[name=email]", "cw@kk.dk")

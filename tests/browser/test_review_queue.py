@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from portal.services import users
+from portal.services import authentication
 from tests.browser.fixtures import assert_accessible
 from tests.review.helpers import make_application
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_two_filters_changed_then_a_reload_shows_the_same_applications(page, live_server):
     with live_server.app.test_request_context("/"):
-        users.create_user("sara@example.org", "Sara Staff", "staff", "a-long-password-1")
+        authentication.create_user("sara@example.org", "Sara Staff", "staff", "a-long-password-1")
         make_application(full_name="Amal Danish-Submitted", language="da", status="submitted")
         make_application(full_name="Bilal English-Submitted", language="en", status="submitted")
         make_application(full_name="Dana Danish-Review", language="da", status="in_review")

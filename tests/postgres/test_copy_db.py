@@ -6,7 +6,7 @@ import pytest
 from portal import create_app
 from portal.db import database, make_database
 from portal.models import ALL_MODELS, Application, AuditEvent, User
-from portal.services import users
+from portal.services import authentication
 
 pytestmark = pytest.mark.postgres
 
@@ -20,10 +20,10 @@ def deployment(tmp_path_factory, migrated_db):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--applications", "300"])
     assert result.exit_code == 0, result.output
     with app.test_request_context("/"):
-        user = users.create_user("Åse@example.org", "Åse Ørnsø", "caseworker", "a-long-password-1", ("101", "147"))
-        users.authenticate("åse@example.org", "wrong password", "192.0.2.1")
-        users.authenticate("åse@example.org", "a-long-password-1", "192.0.2.1")
-        users.logout(user)
+        user = authentication.create_user("Åse@example.org", "Åse Ørnsø", "caseworker", "a-long-password-1", ("101", "147"))
+        authentication.authenticate("åse@example.org", "wrong password", "192.0.2.1")
+        authentication.authenticate("åse@example.org", "a-long-password-1", "192.0.2.1")
+        authentication.logout(user)
     database.close_all()          # closes the pooled connection for real: the WAL is folded into the file
     return path
 
@@ -74,8 +74,8 @@ def test_copy_db_moves_every_row_and_the_target_continues_the_ids(sqlite_app, em
     app = create_app({"DATABASE_URL": empty_postgres, "SECRET_KEY": "copy-test", "TESTING": True})
     with app.test_request_context("/"):
         highest = User.select().order_by(User.id.desc()).first().id
-        assert users.create_user("new@example.org", "New", "staff", "a-long-password-2").id == highest + 1
-        assert users.authenticate("ÅSE@example.org", "a-long-password-1", "192.0.2.2").name == "Åse Ørnsø"
+        assert authentication.create_user("new@example.org", "New", "staff", "a-long-password-2").id == highest + 1
+        assert authentication.authenticate("ÅSE@example.org", "a-long-password-1", "192.0.2.2").name == "Åse Ørnsø"
     database.close()
 
 

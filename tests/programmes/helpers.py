@@ -3,7 +3,7 @@ import itertools
 from datetime import date, datetime
 
 from portal.models import Application, MentorProfile, Site, User
-from portal.services import users
+from portal.services import authentication
 from tests.conftest import PASSWORD
 from tests.review.helpers import seeded
 
@@ -21,7 +21,7 @@ def aarhus():
 def mentor(name="Morten Mentor", site=None, fields=("Software development", "IT"), languages=("da", "en"),
            leadership=False, capacity=1, trained=date(2026, 1, 10), email=None, language="en") -> User:
     n = next(_numbers)
-    user = users.create_user(email or f"mentor{n}@example.org", name, "mentor", PASSWORD, ())
+    user = authentication.create_user(email or f"mentor{n}@example.org", name, "mentor", PASSWORD, ())
     User.update(language=language).where(User.id == user.id).execute()
     MentorProfile.create(user=user, site=site or copenhagen(), work_years=10, leadership=leadership,
                          fields=list(fields), languages=list(languages), capacity=capacity, trained_on=trained,
@@ -32,7 +32,7 @@ def mentor(name="Morten Mentor", site=None, fields=("Software development", "IT"
 def approved(programme, name="Amal Hassan", municipality="101", field="Computer science", wished="IT",
              goals=("job",), danish="A2", english="B2", email=None, language="en", basis="7-1") -> Application:
     n = next(_numbers)
-    staff = User.get_or_none(User.email == "decider@example.org") or users.create_user(
+    staff = User.get_or_none(User.email == "decider@example.org") or authentication.create_user(
         "decider@example.org", "Dina Decider", "staff", PASSWORD, ())
     answers = {"residence": {"residence_basis": basis, "country_of_origin": "SY"},
                "education": {"entries": [{"level": "bachelor", "field": field}]},

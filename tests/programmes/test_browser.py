@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from portal.models import Application, Programme
-from portal.services import users
+from portal.services import authentication
 from tests.browser.fixtures import assert_accessible
 from tests.conftest import PASSWORD
 from tests.programmes.helpers import approved, mentor, setup
@@ -19,7 +19,7 @@ def test_from_matching_to_report(live_server, page, browser):
     with app.test_request_context("/"):
         # The course starts today (a course cannot start before its start date).
         Programme.update(start_date=date.today()).where(Programme.id == programme.id).execute()
-        users.create_user("staff.person@example.org", "Sara Staff", "staff", PASSWORD, ())
+        authentication.create_user("staff.person@example.org", "Sara Staff", "staff", PASSWORD, ())
         application = approved(programme, name="Amal Hassan", email="amal@example.org")
         mentor("Morten Mentor", email="morten@example.org", fields=("Software development", "IT"))
 

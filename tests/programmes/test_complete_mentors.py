@@ -10,7 +10,7 @@ from portal.db import database
 from portal.models import Application, MentorProfile, Pair, User
 from portal.services import mentors as mentor_service
 from portal.services import programmes as service
-from portal.services import users
+from portal.services import authentication
 from tests.conftest import PASSWORD
 from tests.programmes.helpers import approved, copenhagen, mentor, setup
 
@@ -38,7 +38,7 @@ def world(app):
 
 def invited_and_trained(name, **profile):
     """A mentor the association invited (no password yet), with a profile and the training recorded."""
-    user = users.create_user(f"{name.split()[0].lower()}@example.org", name, "mentor", None, ())
+    user = authentication.create_user(f"{name.split()[0].lower()}@example.org", name, "mentor", None, ())
     MentorProfile.create(user=user, site=copenhagen(), work_years=10, fields=["IT"], languages=["da", "en"],
                          trained_on=date(2026, 1, 10), matchable=True, **profile)
     return user
@@ -71,7 +71,7 @@ def test_training_recorded_before_the_profile_is_filled_does_not_make_a_mentor_m
     """Staff record the training of a mentor who has not filled in their profile: no work experience yet."""
     programme, application, _complete = world
     with app.test_request_context("/"):
-        user = users.create_user("eva@example.org", "Eva Empty", "mentor", PASSWORD, ())
+        user = authentication.create_user("eva@example.org", "Eva Empty", "mentor", PASSWORD, ())
         mentor_service.set_site(user, copenhagen(), staff_user())
         mentor_service.set_training(user, date(2026, 1, 10), staff_user())
         assert suggested_names(programme) == {"Carla Complete"}

@@ -68,12 +68,12 @@ class Portal:
         """More staff accounts, made in this process (quicker than one `create-user` process each)."""
         from portal import create_app
         from portal.db import database
-        from portal.services import users
+        from portal.services import authentication
         app = create_app({"DATABASE_URL": self.env["PORTAL_DATABASE_URL"], "SECRET_KEY": "setup", "TESTING": True})
         with app.test_request_context("/"):
             for n in range(count):
                 email = f"reader{n}@association.example"
-                users.create_user(email, f"Reader {n}", "staff", STAFF_PASSWORD, ())
+                authentication.create_user(email, f"Reader {n}", "staff", STAFF_PASSWORD, ())
                 self.staff.append((email, STAFF_PASSWORD))
         database.close()
         return self

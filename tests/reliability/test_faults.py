@@ -10,7 +10,7 @@ import time
 import pytest
 
 from portal.models import Application, Programme
-from portal.services import users
+from portal.services import authentication
 from tests.apply.helpers import VALID, fill
 from tests.conftest import PASSWORD
 from tests.reliability.live import ROOT, check_invariants
@@ -32,7 +32,7 @@ def test_a_writer_killed_at_random_50_times_leaves_a_sound_database_and_no_parti
         # Room for every approval the writer makes: a full programme takes no more (lifecycle.py).
         Programme.update(capacity=10_000).where(Programme.id == programme.id).execute()
     with app.test_request_context("/"):
-        users.create_user("writer-staff@association.example", "Writer Staff", "staff", PASSWORD, ())
+        authentication.create_user("writer-staff@association.example", "Writer Staff", "staff", PASSWORD, ())
     errors = tmp_path / "writer-errors.txt"
     zygote = subprocess.Popen([sys.executable, "-m", "tests.reliability.writer", database_url], cwd=ROOT,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(errors, "w"), text=True)

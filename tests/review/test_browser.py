@@ -5,7 +5,7 @@ import time
 import pytest
 
 from portal.models import Application
-from portal.services import users
+from portal.services import authentication
 from tests.browser.fixtures import AXE, assert_accessible
 from tests.conftest import PASSWORD
 from tests.review.helpers import seeded, submitted
@@ -49,7 +49,7 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     app, base = live_server.app, live_server.url
     with app.app_context():
         seeded()
-        users.create_user("reviewer@example.org", "Rita Reviewer", "staff", PASSWORD, ())
+        authentication.create_user("reviewer@example.org", "Rita Reviewer", "staff", PASSWORD, ())
     application = submitted(app, email="amal@example.org", language="en")
 
     sign_in(page, base, "reviewer@example.org")
@@ -146,7 +146,7 @@ def test_queue_filters_and_notes_work_without_javascript(live_server, browser):
     app, base = live_server.app, live_server.url
     with app.app_context():
         seeded()
-        users.create_user("nojs@example.org", "No Script", "staff", PASSWORD, ())
+        authentication.create_user("nojs@example.org", "No Script", "staff", PASSWORD, ())
     application = submitted(app, email="yonas@example.org", name="Yonas Tesfay", language="da")
     submitted(app, email="amal@example.org", name="Amal Hassan", language="en")
     # axe needs JavaScript, so it runs on these pages in the test above.

@@ -11,7 +11,7 @@ import pytest
 from portal.access import PUBLIC as PUBLIC_POLICY
 from portal.clock import now_utc
 from portal.models import AuditEvent, Outbox
-from portal.services import users
+from portal.services import authentication
 from tests.conftest import PASSWORD, login
 from tests.review.helpers import submitted
 
@@ -43,7 +43,7 @@ def world(tmp_path_factory, migrated_db, module_database_url):
     canary = submitted(app, email=CANARY["email"], name=CANARY["name"])
     built.ids["canary_reference"] = canary.reference
     with app.test_request_context("/"):
-        users.create_user("idle@example.org", "Idle Staff", "staff", PASSWORD, ())
+        authentication.create_user("idle@example.org", "Idle Staff", "staff", PASSWORD, ())
     idle = app.test_client()
     assert login(idle, "idle@example.org").status_code == 302
     built.idle_token = csrf_token(idle.get("/status/").get_data(as_text=True))   # valid for this session

@@ -11,7 +11,7 @@ from pathlib import Path
 from portal.db import database
 from portal.models import Application, Company, Meeting
 from portal.services import programmes as programme_service
-from portal.services import referrals, registration, tokens, users
+from portal.services import referrals, registration, tokens, authentication
 from tests.apply.helpers import fill
 from tests.conftest import PASSWORD, _make_app, login, pass_second_factor
 from tests.programmes.helpers import approved, mentor
@@ -85,14 +85,14 @@ def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
     world = World(app, directory=directory)
     with app.test_request_context("/"):
         programme = seeded()
-        make = lambda role, email, municipalities=(): users.create_user(
+        make = lambda role, email, municipalities=(): authentication.create_user(
             email, email.split("@")[0].title(), role, PASSWORD, municipalities)
         u = world.users
         u["caseworker_a"] = make("caseworker", "cw-a@kk.dk", (MUNICIPALITY_A,))
         u["caseworker_b"] = make("caseworker", "cw-b@aarhus.dk", (MUNICIPALITY_B,))
         u["staff"] = make("staff", "staff@example.org")
         u["admin"] = make("admin", "admin@example.org")
-        spare = users.create_user("invited@example.org", "Invited Person", "staff", None, ())
+        spare = authentication.create_user("invited@example.org", "Invited Person", "staff", None, ())
         referral = referrals.create(u["caseworker_a"], {
             "full_name": "Referred Person", "email": "referred@example.org", "phone": "", "municipality": MUNICIPALITY_A,
             "language": "en", "note": "Engineer, good English", "consent_how": "in_person",

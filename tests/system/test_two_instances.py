@@ -8,7 +8,7 @@ import pytest
 from portal import create_app
 from portal.db import database
 from portal.models import Outbox
-from portal.services import users
+from portal.services import authentication
 from tests.apply.helpers import VALID
 from tests.system.servers import Browser, Instance
 
@@ -75,7 +75,7 @@ def test_a_draft_saved_through_one_instance_resumes_through_the_other(instances,
 
 def test_login_throttling_counts_failures_on_both_instances(instances, local):
     a, b = instances
-    user = users.create_user("staff@example.org", "Staff", "staff", PASSWORD)
+    user = authentication.create_user("staff@example.org", "Staff", "staff", PASSWORD)
     browser = Browser()
     for attempt in range(5):                     # five wrong passwords, alternating between A and B
         target = (a, b)[attempt % 2]
@@ -84,7 +84,7 @@ def test_login_throttling_counts_failures_on_both_instances(instances, local):
     for target in (a, b):                        # each has seen fewer than five; together they have five
         status, text, _ = browser.post(f"{target.url}/login", {"email": user.email, "password": PASSWORD})
         assert status == 429, text[:2000]
-    other = users.create_user("other@example.org", "Other", "staff", PASSWORD)
+    other = authentication.create_user("other@example.org", "Other", "staff", PASSWORD)
     assert browser.post(f"{b.url}/login", {"email": other.email, "password": PASSWORD})[0] == 302
 
 

@@ -8,7 +8,7 @@ from .. import eligibility
 from ..db import database
 from ..lifecycle import OPEN
 from ..models import Application, Municipality, Programme, RuleSetVersion, Site, SiteCatchment, User
-from . import audit, registration, rules
+from . import audit, registration, rules_in_force
 
 THRESHOLDS = ("min_cefr", "min_isced", "min_work_years", "accepted_residence", "reunification_counts", "min_age")
 RECOMPUTE_BATCH = 500
@@ -39,7 +39,7 @@ class RecomputeResult:
 
 def overview() -> list[ProgrammeOverview]:
     """Every programme, newest first, with its current rule-set version, sites and open applications."""
-    return [ProgrammeOverview(p, rules.current_version(p), list(p.sites().order_by(Site.name)),
+    return [ProgrammeOverview(p, rules_in_force.current_version(p), list(p.sites().order_by(Site.name)),
                               open_applications(p).count())
             for p in Programme.select().order_by(Programme.start_date.desc(), Programme.id.desc())]
 
@@ -51,7 +51,7 @@ def open_applications(programme):
 
 def current_number(programme) -> int:
     """The current version number; 0 while the programme still runs on the default rules."""
-    stored = rules.current_version(programme)
+    stored = rules_in_force.current_version(programme)
     return stored.version if stored else 0
 
 
@@ -64,7 +64,7 @@ def history(programme):
 
 def thresholds_of(programme) -> dict:
     """The thresholds in force, as plain JSON types (the stored format of RuleSetVersion.rules)."""
-    ruleset = rules.ruleset_for(programme)
+    ruleset = rules_in_force.ruleset_for(programme)
     return _normalised({name: getattr(ruleset, name) for name in THRESHOLDS})
 
 
@@ -137,8 +137,8 @@ def recompute(programme, actor, batch_size: int = RECOMPUTE_BATCH) -> RecomputeR
     changed), and the last one with the run's ("ruleset.recomputed", the counts of the whole run): a run
     stopped part way (a database error, a killed process) leaves no change without its record, and running
     it again finishes the job (what was re-checked already is unchanged, so only counted)."""
-    ruleset = rules.ruleset_for(programme)           # one rule set for the whole run, even if saved meanwhile
-    on = rules.assessment_date(programme)
+    ruleset = rules_in_force.ruleset_for(programme)           # one rule set for the whole run, even if saved meanwhile
+    on = rules_in_force.assessment_date(programme)
     checked = changed = 0
     transitions = Counter()
     last_id = 0
