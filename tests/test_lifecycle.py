@@ -24,6 +24,12 @@ def test_every_state_but_a_draft_is_reached_by_a_move_and_every_state_is_left_or
         assert any(status in move.sources for move in MOVES.values()), status
 
 
+def test_a_pair_is_matched_then_active_then_ended_and_only_an_application_in_the_programme_has_one():
+    assert [lifecycle.pair_state(s) for s in (Status.MATCHED, Status.ACTIVE, Status.COMPLETED)] == [
+        lifecycle.PairState.MATCHED, lifecycle.PairState.ACTIVE, lifecycle.PairState.ENDED]
+    assert {lifecycle.pair_state(s) for s in set(Status) - lifecycle.IN_PROGRAMME} == {None}
+
+
 def test_a_closed_application_cannot_move_any_more():
     for status in lifecycle.CLOSED:
         assert [lifecycle.moves_from(status, role) for role in Role] == [[] for _ in Role], status

@@ -129,7 +129,7 @@ class WithdrawForm(DecisionForm):
 
 
 class WaitListForm(DecisionForm):
-    pass
+    """Only the version the reviewer saw: putting on the waiting list needs nothing else."""
 
 
 class DuplicateForm(DecisionForm):

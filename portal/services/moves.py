@@ -8,7 +8,7 @@ from flask import current_app
 from .. import mail
 from ..clock import now_utc
 from ..db import database
-from ..lifecycle import MOVES, Move, may
+from ..lifecycle import MOVES, may
 from ..models import Application, Referral
 from . import audit
 
@@ -73,7 +73,3 @@ def tell_caseworker(application: Application) -> None:
                name=application.full_name, reference=application.reference, status=application.status,
                kept_reference=kept.reference if kept else None, kept_status=kept.status if kept else None,
                portal_url=current_app.config["BASE_URL"])
-
-
-def describe(move: Move) -> str:
-    return f"{move.name}: {', '.join(sorted(move.sources))} -> {move.target}"
