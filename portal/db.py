@@ -1,4 +1,5 @@
 """The database behind a proxy: SQLite by default, PostgreSQL by URL; a pooled connection per request."""
+import contextlib
 import sqlite3
 import threading
 import weakref
@@ -56,10 +57,8 @@ class PooledSqlite(PooledSqliteDatabase):
             for ref in getattr(self.borrowed, "cursors", ()):
                 cursor = ref()
                 if cursor is not None:
-                    try:
+                    with contextlib.suppress(sqlite3.ProgrammingError):   # its connection was already closed
                         cursor.close()
-                    except sqlite3.ProgrammingError:   # its connection was already closed
-                        pass
             self.borrowed.cursors = []
         return super().close()
 

@@ -351,6 +351,13 @@ class Referral(BaseModel):
     created_at = DateTimeField(default=now_utc, index=True)
     invited_at = DateTimeField(null=True)
 
+    @classmethod
+    def of_application(cls, application_id):
+        """The referral behind an application (there is at most one), with its caseworker."""
+        return (cls.select(cls, User.id, User.name, User.email, User.active, User.language)
+                .join(User, on=(cls.caseworker == User.id))
+                .where(cls.application == application_id).first())
+
     class Meta:
         # A caseworker's list: their municipalities' referrals, newest first, a page at a time.
         indexes = ((("municipality", "created_at"), False),)

@@ -7,6 +7,7 @@ Dunder names are Python's, not private. The portal's own private names are its b
 the portal's when the portal's own classes define it (and no library class behind them does), and any
 other `x._name` when the portal defines that name somewhere and none of the libraries uses it."""
 import ast
+import contextlib
 import importlib
 import inspect
 import textwrap
@@ -45,10 +46,9 @@ def assigned_on_self(tree) -> set[str]:
 def library_class_names(cls) -> frozenset[str]:
     """The private names a library class defines: in its body, and set on its instances by its methods."""
     names = {name for name in vars(cls) if is_private(name)}
-    try:
+    # No Python source (a C extension, a builtin): the names in its body, above, are all there is.
+    with contextlib.suppress(OSError, TypeError, SyntaxError):
         names |= assigned_on_self(ast.parse(textwrap.dedent(inspect.getsource(cls))))
-    except (OSError, TypeError, SyntaxError):
-        pass            # no Python source (a C extension, a builtin): its body's names above are all there is
     return frozenset(names)
 
 

@@ -230,13 +230,14 @@ def _assessment(application):
 
 def _application_page(application, note_form=None):
     """The page; `note_form` holds a typed note (and its errors) when the note was refused, else is blank."""
+    found = reviews.possible_duplicates(application)        # read once: the list, and whether to close as one
     return render_template(
         "review/application.html", application=application, assessment=_assessment(application),
-        duplicates=reviews.possible_duplicates(application), referral=reviews.referral_of(application),
+        duplicates=found, referral=reviews.referral_of(application),
         municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW),
         sections=answers.rows_of(application), notes=reviews.notes_of(application),
         history=reviews.history(application), note_form=note_form or NoteForm(formdata=None),
-        actions=reviews.available_actions(application, current_user))
+        actions=reviews.available_actions(application, current_user, found))
 
 
 def _decision_form(action, application):

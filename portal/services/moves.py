@@ -64,8 +64,7 @@ def make(application: Application, name: str, actor, role: str, *, seen_version:
 
 def tell_caseworker(application: Application) -> None:
     """A referred application's caseworker hears where it stands (the state only, never the reasons)."""
-    referral = (Referral.select().where(Referral.application == application.id)
-                .order_by(Referral.id.desc()).first())
+    referral = Referral.of_application(application.id)
     if referral is None or not referral.caseworker.email or not referral.caseworker.active:
         return
     kept = application.duplicate_of if application.duplicate_of_id else None

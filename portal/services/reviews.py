@@ -334,20 +334,15 @@ def possible_duplicates(application: Application) -> list:
     return duplicates.of(application)
 
 
-def duplicate_choices(application: Application) -> list:
-    """The applications this one may be closed as a duplicate of: its possible duplicates not themselves
-    closed as duplicates."""
-    return [other for other in duplicates.of(application) if other.status != Status.DUPLICATE]
-
-
-def _referral(application_id):
-    return (Referral.select(Referral, User.id, User.name, User.email, User.active, User.language)
-            .join(User, on=(Referral.caseworker == User.id))
-            .where(Referral.application == application_id).first())
+def duplicate_choices(application: Application, found: list | None = None) -> list:
+    """The applications this one may be closed as a duplicate of: its possible duplicates (`found`, when the
+    caller has read them already) not themselves closed as duplicates."""
+    others = duplicates.of(application) if found is None else found
+    return [other for other in others if other.status != Status.DUPLICATE]
 
 
 def referral_of(application: Application) -> Referral | None:
-    return _referral(application.id)
+    return Referral.of_application(application.id)
 
 
 def _events(public_id, *columns):
@@ -410,19 +405,20 @@ def add_note(application: Application, user, body: str) -> Note:
     return note
 
 
-def may(action: str, application: Application, user) -> bool:
-    """Whether staff may make the decision on the application as it is now."""
+def may(action: str, application: Application, user, found: list | None = None) -> bool:
+    """Whether staff may make the decision on the application as it is now (`found`: its possible
+    duplicates, when the caller has read them already)."""
     if not lifecycle.may(action, application.status, Role.STAFF):
         return False
     if action == "take" and application.status == Status.IN_REVIEW:
         return application.assigned_to_id != user.id
     if action == "close_duplicate":
-        return bool(duplicate_choices(application))
+        return bool(duplicate_choices(application, found))
     return True
 
 
-def available_actions(application: Application, user) -> list[str]:
-    return [action for action in ACTIONS if may(action, application, user)]
+def available_actions(application: Application, user, found: list | None = None) -> list[str]:
+    return [action for action in ACTIONS if may(action, application, user, found)]
 
 
 def open_programmes():
