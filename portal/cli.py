@@ -95,9 +95,9 @@ def init_app(app):
         """End the course of every pair whose programme has reached its end date (daily from cron; safe
         on several machines at once: each pair is moved once)."""
         from .clock import now_utc
-        from .services import programmes
+        from .services import cohorts
         with database.connection_context():
-            click.echo(f"Ended the course of {programmes.end_courses(now_utc().date())} pair(s).")
+            click.echo(f"Ended the course of {cohorts.end_courses(now_utc().date())} pair(s).")
 
     @app.cli.command("send-mail")
     def send_mail():

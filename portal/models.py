@@ -230,7 +230,7 @@ class Application(BaseModel):
             Check("status NOT IN ('approved', 'rejected') OR "
                   "(decided_by_id IS NOT NULL AND decision_reason IS NOT NULL)"),
         ]
-        # The review queue (services/reviews.py). One index per filter: the filter column, then
+        # The review queue (services/review_queue.py). One index per filter: the filter column, then
         # the sort key and the status, then every other filter column, so that a page, its count
         # and its per-status counts under any mix of filters are read from one index, never from
         # the (wide) rows. Applications are written rarely and read all day.

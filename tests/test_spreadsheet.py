@@ -4,7 +4,6 @@ import io
 from datetime import datetime
 
 from portal import spreadsheet
-from portal.services import reviews
 
 
 def test_a_table_has_the_bom_the_delimiter_and_safe_cells():
@@ -14,6 +13,3 @@ def test_a_table_has_the_bom_the_delimiter_and_safe_cells():
     assert list(csv.reader(io.StringIO(text[1:]), delimiter=";")) == [
         ["Name", "'=Header"], ["'=1+2", ""], ["1", "2026-12-06 09:05"], ["Ana; Berg", "3"]]
 
-
-def test_the_review_export_uses_the_same_cell_function():
-    assert reviews.safe_cell is spreadsheet.safe_cell

@@ -9,7 +9,7 @@ from ..htmx import is_htmx, page_or_fragment
 from ..models import Programme, Site
 from ..security import keeps_input
 from ..services import mentors as companies
-from ..services import programmes as programme_service
+from ..services import cohorts
 from ..services import rule_versions
 from .forms import (NewProgrammeForm, ProgrammeForm, RecomputeForm, programme_form, programme_form_data,
                     rules_form, rules_form_data)
@@ -45,8 +45,8 @@ def new_programme():
     form = _programme_form(NewProgrammeForm)
     if form.validate_on_submit():
         try:
-            created = programme_service.create_programme(form.details(), _actor(), form.copy_source())
-        except programme_service.ProgrammeRefused as refused:
+            created = cohorts.create_programme(form.details(), _actor(), form.copy_source())
+        except cohorts.ProgrammeRefused as refused:
             form.refuse(refused.problems)
         else:
             flash(_("%(name)s is created. Now check its eligibility rules and which municipalities each site "
@@ -61,11 +61,11 @@ def new_programme():
 def edit_programme(programme_id):
     """Change a programme's name, company, sites, start, length, places and whether it takes applications."""
     programme = _programme(programme_id)
-    form = _programme_form(ProgrammeForm, data=programme_form_data(programme_service.details_of(programme)))
+    form = _programme_form(ProgrammeForm, data=programme_form_data(cohorts.details_of(programme)))
     if form.validate_on_submit():
         try:
-            changed = programme_service.update_programme(programme, form.details(), _actor())
-        except programme_service.ProgrammeRefused as refused:
+            changed = cohorts.update_programme(programme, form.details(), _actor())
+        except cohorts.ProgrammeRefused as refused:
             form.refuse(refused.problems)
         else:
             flash(_("Saved the changes to %(name)s.", name=form.name.data) if changed
@@ -79,13 +79,13 @@ def _programme_form(form_class, data=None):
     formdata = request.args if is_htmx() and request.method == "GET" else None
     kwargs = {"formdata": formdata} if formdata is not None else {}
     return programme_form(form_class, companies.companies(), companies.all_sites(),
-                          programmes=programme_service.newest_first(), data=data, **kwargs)
+                          programmes=cohorts.newest_first(), data=data, **kwargs)
 
 
 def _programme_page(form, programme):
     return page_or_fragment("admin/programme.html", "admin/_programme_sites.html", form=form, programme=programme,
-                            pairs=programme_service.pair_count(programme) if programme else 0,
-                            begun=programme_service.started(programme) if programme else None,
+                            pairs=cohorts.pair_count(programme) if programme else 0,
+                            begun=cohorts.started(programme) if programme else None,
                             narrowed=is_htmx())
 
 

@@ -11,7 +11,7 @@ from ..models import Pair
 from ..programmes.forms import MILESTONE_CHOICES, ConfirmForm, MeetingForm, MilestoneForm, refuse_date
 from ..security import keeps_input
 from ..services import mentors as mentor_service
-from ..services import programmes as service
+from ..services import course
 from .forms import ProfileForm
 
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
@@ -34,7 +34,7 @@ def _page(forms=None, same_day=None):
     cards = []
     for pair in pairs:
         meeting_form, milestone_form = forms.get(pair.id, (None, None))
-        undoable = service.undoable_meeting(pair, me, today)
+        undoable = course.undoable_meeting(pair, me, today)
         cards.append({"pair": pair, "answers": pair.application.answers or {},
                       "meetings": list(pair.meetings.order_by(-pair.meetings.model.held_on).limit(5)),
                       "milestones": list(pair.milestones),
@@ -74,7 +74,7 @@ def profile():
 
 
 def _my_pair(pair_id):
-    return service.pair_for_mentor(_me(), pair_id) or abort(404)
+    return course.pair_for_mentor(_me(), pair_id) or abort(404)
 
 
 @bp.post("/pairs/<int:pair_id>/meetings")
@@ -87,9 +87,9 @@ def log_meeting(pair_id):
     if not form.validate_on_submit():
         return _page({pair.id: (form, None)})
     try:
-        service.log_meeting(pair, _me(), form.held_on.data, form.note.data, date.today(),
+        course.log_meeting(pair, _me(), form.held_on.data, form.note.data, date.today(),
                             confirmed=form.confirm.data == form.held_on.data.isoformat())
-    except service.DateRefused as refused:
+    except course.DateRefused as refused:
         if refused.code == "same_day":
             form.confirm.data = refused.on.isoformat()
             return _page({pair.id: (form, None)}, same_day=(pair.id, refused.on))
@@ -108,10 +108,10 @@ def undo_meeting(pair_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        meeting = service.undo_meeting(pair, _me(), date.today())
-    except service.DateRefused:
+        meeting = course.undo_meeting(pair, _me(), date.today())
+    except course.DateRefused:
         flash(_("There is no meeting you can undo: only the last one you logged, within %(days)s days.",
-                days=service.UNDO_DAYS), "info")
+                days=course.UNDO_DAYS), "info")
         return redirect(url_for("mentor.index"))
     flash(_("The meeting with %(name)s on %(date)s is undone.", name=pair.application.full_name,
             date=format_date(meeting.held_on, "long")), "success")
@@ -127,7 +127,7 @@ def milestone(pair_id):
     form = MilestoneForm(prefix=f"m{pair.id}")
     if not form.validate_on_submit():
         return _page({pair.id: (None, form)})
-    _recorded, new = service.record_milestone(pair, _me(), form.kind.data, form.reached_on.data)
+    _recorded, new = course.record_milestone(pair, _me(), form.kind.data, form.reached_on.data)
     label = dict(MILESTONE_CHOICES)[form.kind.data]
     if new:
         flash(_("Congratulations to %(name)s: %(milestone)s! We have sent them our congratulations.",

@@ -76,6 +76,6 @@ DATE_PROBLEMS = {
 
 
 def refuse_date(field, refused) -> None:
-    """Show a date the service refused (services.programmes.DateRefused) on the field, in the reader's words."""
+    """Show a date the service refused (services.course.DateRefused) on the field, in the reader's words."""
     words = {"date": format_date(refused.on, "long") if refused.on else ""}
     field.errors = [*field.errors, str(DATE_PROBLEMS[refused.code]) % words]

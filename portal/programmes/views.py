@@ -14,7 +14,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import Application, Programme
 from ..security import keeps_input
 from ..services import mentors as mentor_service
-from ..services import programmes as service
+from ..services import cohort_report, cohorts, course, outcomes, pairing
 from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, DeleteMeetingForm, EndForm, MatchForm,
                     MeetingForm, MilestoneForm, OutcomeForm, TrainingForm, refuse_date)
 
@@ -64,7 +64,7 @@ def _programme(programme_id) -> Programme:
 @staff_only
 def index():
     """Every programme with its state and numbers."""
-    return render_template("programmes/index.html", rows=service.overview(date.today()))
+    return render_template("programmes/index.html", rows=cohorts.overview(date.today()))
 
 
 @bp.get("/mentors")
@@ -98,10 +98,10 @@ def programme(programme_id):
     """The course: pairs with meetings against the expected, pairs that have not met, and the news."""
     p = _programme(programme_id)
     today = date.today()
-    rows = service.pair_rows(p, today)
+    rows = course.pair_rows(p, today)
     return render_template("programmes/programme.html", programme=p, rows=rows, today=today,
-                           overdue=[r for r in rows if r.overdue], news=service.news(p),
-                           state=service.state(p, today), end_date=service.end_date(p),
+                           overdue=[r for r in rows if r.overdue], news=course.news(p),
+                           state=cohorts.state(p, today), end_date=cohorts.end_date(p),
                            matched=sum(1 for r in rows if r.pair.application.status == Status.MATCHED),
                            form=ConfirmForm())
 
@@ -113,8 +113,8 @@ def start(programme_id):
     p = _programme(programme_id)
     if ConfirmForm().validate_on_submit():
         try:
-            count = service.start(p, _actor(), date.today())
-        except service.MatchError as error:
+            count = cohorts.start(p, _actor(), date.today())
+        except cohorts.MatchError as error:
             flash(str(MATCH_ERRORS[error.code]), "error")
             return redirect(url_for("programmes.programme", programme_id=p.id))
         flash(ngettext("The course has started for %(num)s pair.", "The course has started for %(num)s pairs.", count),
@@ -130,7 +130,7 @@ def matching(programme_id):
 
 
 def _matching_page(p, failed=None, failed_form=None, problem=None):
-    result = service.suggestion(p, date.today())
+    result = pairing.suggestion(p, date.today())
     forms = {}
     for row in result.rows:
         form = failed_form if failed is not None and row.application.id == failed else \
@@ -156,7 +156,7 @@ def decide_match(programme_id, public_id):
     application = Application.by_public_id(public_id)
     if application is None or application.programme_id != p.id:
         abort(404)
-    row = next((r for r in service.suggestion(p, date.today()).rows if r.application.id == application.id), None)
+    row = next((r for r in pairing.suggestion(p, date.today()).rows if r.application.id == application.id), None)
     if row is None:
         flash(str(MATCH_ERRORS["status_changed"]), "error")
         return redirect(url_for("programmes.matching", programme_id=p.id))
@@ -167,26 +167,26 @@ def decide_match(programme_id, public_id):
     mentor = mentor_service.mentor(form.mentor.data) or abort(404)
     try:
         if request.form.get("action") == "reject":
-            service.reject(p, application, mentor, _actor())
+            pairing.reject(p, application, mentor, _actor())
             flash(_("Rejected: %(mentor)s will not be suggested for %(mentee)s again.", mentor=mentor.name,
                     mentee=application.full_name), "info")
         else:
-            service.accept(p, application, mentor, _actor(), date.today())
+            pairing.accept(p, application, mentor, _actor(), date.today())
             flash(_("%(mentee)s and %(mentor)s are now a pair. We have emailed them both.",
                     mentee=application.full_name, mentor=mentor.name), "success")
-    except service.MatchError as error:
+    except cohorts.MatchError as error:
         return _matching_page(p, failed=application.id, failed_form=form, problem=MATCH_ERRORS[error.code])
     return redirect(url_for("programmes.matching", programme_id=p.id))
 
 
 def _pair(programme_id, pair_id):
     p = _programme(programme_id)
-    return p, service.pair_of(p, pair_id) or abort(404)
+    return p, course.pair_of(p, pair_id) or abort(404)
 
 
 def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=None, end_form=None, same_day=None):
     today = date.today()
-    row = next(r for r in service.pair_rows(p, today) if r.pair.id == pair.id)
+    row = next(r for r in course.pair_rows(p, today) if r.pair.id == pair.id)
     if outcome_form is None:
         outcome_form = OutcomeForm(formdata=None, prefix="outcome", kind=row.outcome.kind if row.outcome else None,
                                    reached_on=row.outcome.reached_on if row.outcome else None)
@@ -218,9 +218,9 @@ def log_meeting(programme_id, pair_id):
     if not form.validate_on_submit():
         return _pair_page(p, found, meeting_form=form)
     try:
-        service.log_meeting(found, _actor(), form.held_on.data, form.note.data, date.today(),
+        course.log_meeting(found, _actor(), form.held_on.data, form.note.data, date.today(),
                             confirmed=form.confirm.data == form.held_on.data.isoformat())
-    except service.DateRefused as refused:
+    except course.DateRefused as refused:
         if refused.code == "same_day":
             form.confirm.data = refused.on.isoformat()
             return _pair_page(p, found, meeting_form=form, same_day=refused.on)
@@ -235,14 +235,14 @@ def log_meeting(programme_id, pair_id):
 def delete_meeting(programme_id, pair_id, meeting_id):
     """Delete a meeting logged by mistake: a page asks first, its button sends confirm=yes; audited."""
     p, found = _pair(programme_id, pair_id)
-    meeting = service.meeting_of(found, meeting_id) or abort(404)
+    meeting = course.meeting_of(found, meeting_id) or abort(404)
     form = DeleteMeetingForm()
     if not form.validate_on_submit():
         abort(400)
     if form.confirm.data != "yes":
         return render_template("programmes/delete_meeting.html", programme=p, pair=found, meeting=meeting,
                                form=DeleteMeetingForm(formdata=None))
-    if service.delete_meeting(meeting, _actor()):
+    if course.delete_meeting(meeting, _actor()):
         flash(_("The meeting on %(date)s is deleted.", date=format_date(meeting.held_on, "long")), "success")
     return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
 
@@ -261,7 +261,7 @@ def milestone(programme_id, pair_id):
 
 
 def _celebrate(found, form):
-    _recorded, new = service.record_milestone(found, _actor(), form.kind.data, form.reached_on.data)
+    _recorded, new = course.record_milestone(found, _actor(), form.kind.data, form.reached_on.data)
     label = dict(MILESTONE_CHOICES)[form.kind.data]
     if new:
         flash(_("Congratulations to %(name)s: %(milestone)s! We have sent them our congratulations.",
@@ -281,8 +281,8 @@ def outcome(programme_id, pair_id):
     if not form.validate_on_submit():
         return _pair_page(p, found, outcome_form=form)
     try:
-        service.record_outcome(found, _actor(), form.kind.data, form.reached_on.data, date.today())
-    except service.DateRefused as refused:
+        outcomes.record_outcome(found, _actor(), form.kind.data, form.reached_on.data, date.today())
+    except course.DateRefused as refused:
         refuse_date(form.reached_on, refused)
         return _pair_page(p, found, outcome_form=form)
     flash(_("Outcome saved for %(name)s.", name=found.application.full_name), "success")
@@ -299,8 +299,8 @@ def end_early(programme_id, pair_id):
     if not form.validate_on_submit():
         return _pair_page(p, found, end_form=form)
     try:
-        service.end_early(found, _actor(), form.reason.data)
-    except service.MatchError as error:
+        cohorts.end_early(found, _actor(), form.reason.data)
+    except cohorts.MatchError as error:
         flash(str(MATCH_ERRORS.get(error.code, MATCH_ERRORS["status_changed"])), "error")
         return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
     flash(_("The course has ended for %(name)s.", name=found.application.full_name), "success")
@@ -312,7 +312,7 @@ def end_early(programme_id, pair_id):
 def report(programme_id):
     """The programme's result: funnel, outcomes, headline, meetings, by municipality, and a chart."""
     p = _programme(programme_id)
-    return render_template("programmes/report.html", programme=p, report=service.report(p, date.today()),
+    return render_template("programmes/report.html", programme=p, report=cohort_report.report(p, date.today()),
                            outcome_labels=dict(OUTCOME_CHOICES))
 
 
@@ -326,6 +326,6 @@ def report_csv(programme_id):
               "reached_on": _("Since"),
               **{f"milestone:{k}": str(v) for k, v in MILESTONE_CHOICES},
               **{f"outcome:{k}": str(v) for k, v in OUTCOME_CHOICES}}
-    body = service.report_csv(service.report(p, date.today()), labels)
+    body = cohort_report.report_csv(cohort_report.report(p, date.today()), labels)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="programme-{p.id}-report.csv"'})

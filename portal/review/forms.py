@@ -7,7 +7,7 @@ from .. import lifecycle
 from ..forms.common import BaseForm
 from ..i18n import lazy_gettext as _l
 from ..models import Municipality
-from ..services import reviews
+from ..services import review_queue
 
 STATUS_LABELS = {status: _l(label) for status, label in lifecycle.STATUS_LABELS.items()}   # words: lifecycle.py
 VERDICT_LABELS = {"likely_eligible": _l("Likely eligible"), "needs_review": _l("Needs review"),
@@ -33,7 +33,7 @@ class QueueFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search by name, reference or email"),
-                    [Optional(), Length(max=reviews.SEARCH_MAX, message=_l(
+                    [Optional(), Length(max=review_queue.SEARCH_MAX, message=_l(
                         "The search is too long: search for at most %(max)d characters, such as a name or a reference"))],
                     filters=[lambda text: text.strip() if isinstance(text, str) else text])
     status = SelectField(_l("Status"), [Optional()])
@@ -57,12 +57,12 @@ class QueueFilterForm(BaseForm):
 
     def __init__(self, formdata, programmes, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.status.choices = [("", _l("All")), *((s, STATUS_LABELS[s]) for s in reviews.QUEUE_STATUSES)]
+        self.status.choices = [("", _l("All")), *((s, STATUS_LABELS[s]) for s in review_queue.QUEUE_STATUSES)]
         self.verdict.choices = [("", _l("All")), *VERDICT_LABELS.items()]
         self.programme.choices = [("", _l("All")), *((str(p.id), p.name) for p in programmes)]
         self.municipality.choices = [("", _l("All")), *Municipality.names()]
 
-    def filters(self) -> reviews.QueueFilter:
+    def filters(self) -> review_queue.QueueFilter:
         """The valid part of the query string as a filter; a value that is not a choice is ignored."""
         self.validate()
 
@@ -71,7 +71,7 @@ class QueueFilterForm(BaseForm):
 
         duplicate = chosen(self.duplicate)
         programme = chosen(self.programme)
-        return reviews.QueueFilter(
+        return review_queue.QueueFilter(
             status=chosen(self.status), verdict=chosen(self.verdict),
             programme=int(programme) if programme else None, municipality=chosen(self.municipality),
             source=chosen(self.source), language=chosen(self.language),

@@ -13,7 +13,7 @@ from ..lifecycle import Status
 from ..models import Municipality, Programme
 from ..referrals.forms import CONSENT_HOW
 from ..security import keeps_input
-from ..services import erasures, reviews
+from ..services import application_file, decisions, erasures, review_export, review_queue
 from ..services.moves import MoveRefused
 from .forms import (DECISION_FORMS, STATUS_LABELS, VERDICT_LABELS, DeleteNowForm, NoteForm, QueueFilterForm,
                     RefuseErasureForm)
@@ -40,7 +40,7 @@ EXPORT_HEADERS = (_l("Reference"), _l("Name"), _l("Email"), _l("Phone"), _l("Mun
 def queue():
     """The queue; htmx asks for the results region only, and the URL keeps the filters."""
     form, filters = _filters()
-    result = reviews.queue(filters, current_user, page=request.args.get("page", 1, type=int) or 1)
+    result = review_queue.queue(filters, current_user, page=request.args.get("page", 1, type=int) or 1)
     # htmx lost its snapshot of the page (history restore): it needs the whole page.
     whole_page = not is_htmx() or request.headers.get("HX-History-Restore-Request") == "true"
     response = make_response(render_template(
@@ -56,8 +56,8 @@ def export():
     """The applications of the current filter as CSV (UTF-8 with BOM, `;`), streamed row by row."""
     _, filters = _filters()
     user = current_user._get_current_object()         # the body is sent after the request has ended
-    reviews.start_export(filters, user)
-    chunks = reviews.export_rows(filters, user, [str(h) for h in EXPORT_HEADERS], _export_words())
+    review_export.start_export(filters, user)
+    chunks = review_export.export_rows(filters, user, [str(h) for h in EXPORT_HEADERS], _export_words())
     # Not stream_with_context: it keeps this request's context pushed until the body is read, and a
     # client that never reads it (or a test) then leaves it on the stack. The generator needs none.
     response = Response(chunks, mimetype="text/csv")
@@ -71,7 +71,7 @@ def export():
 @staff_only
 def application(reference):
     """One application, as staff see it; every view is in the audit log."""
-    found = reviews.open_application(reference, current_user) or abort(404)
+    found = application_file.open_application(reference, current_user) or abort(404)
     return _application_page(found)
 
 
@@ -80,8 +80,8 @@ def application(reference):
 def openings(reference):
     """Who opened the application and when, newest first: its page lists none, as each opening adds one.
     Only staff's names and times, no personal data of the applicant's, so this page is not a view."""
-    found = reviews.find(reference) or abort(404)
-    rows, page, pages = reviews.openings(found, request.args.get("page", 1, type=int))
+    found = application_file.find(reference) or abort(404)
+    rows, page, pages = application_file.openings(found, request.args.get("page", 1, type=int))
     return render_template("review/openings.html", application=found, openings=rows, page=page, pages=pages,
                            url_for_page=lambda n: url_for("review.openings", reference=reference, page=n))
 
@@ -91,19 +91,19 @@ def openings(reference):
 @keeps_input
 def add_note(reference):
     """Add an internal note; htmx gets the notes region back, others the page."""
-    found = reviews.find(reference) or abort(404)
+    found = application_file.find(reference) or abort(404)
     form, added = NoteForm(), None
     if form.validate_on_submit():
-        added = reviews.add_note(found, current_user, form.body.data)
+        added = application_file.add_note(found, current_user, form.body.data)
         if not is_htmx():
             flash(_("Note added."), "success")
             return redirect(url_for("review.application", reference=reference, _anchor="notes"))
         form = None                                   # added: the blank form again
     if is_htmx():
         # `added`: app.js moves focus to the new note and announces it in #notes-announcement.
-        return render_template("review/_notes.html", application=found, notes=reviews.notes_of(found),
+        return render_template("review/_notes.html", application=found, notes=application_file.notes_of(found),
                                note_form=form or NoteForm(formdata=None), added=added)
-    return _application_page(reviews.open_application(reference, current_user), form)
+    return _application_page(application_file.open_application(reference, current_user), form)
 
 
 @bp.route("/<reference>/<action>", methods=["GET", "POST"])
@@ -111,11 +111,11 @@ def add_note(reference):
 @keeps_input
 def decide(reference, action):
     """The confirmation step of a decision, and the decision itself."""
-    if action not in reviews.ACTIONS:
+    if action not in decisions.ACTIONS:
         abort(404)
-    found = reviews.find(reference) or abort(404)
+    found = application_file.find(reference) or abort(404)
     form = _decision_form(action, found)
-    if request.method == "GET" and not reviews.may(action, found, current_user):
+    if request.method == "GET" and not decisions.may(action, found, current_user):
         flash(_not_allowed_message(action, found.status), "error")
         return redirect(url_for("review.application", reference=reference))
     if form.validate_on_submit():
@@ -126,7 +126,7 @@ def decide(reference, action):
                 return _confirm_page(action, found, form, problem="conflict"), 409
             return _confirm_page(action, found, form, problem=_refusal_message(action, refused),
                                  offer_waiting_list=refused.code in PROGRAMME_PROBLEMS
-                                 and reviews.may("wait_list", found, current_user)), 409
+                                 and decisions.may("wait_list", found, current_user)), 409
         flash(_done_message(action, found, emailed), "success")
         return redirect(url_for("review.application", reference=reference))
     return _confirm_page(action, found, form)
@@ -202,7 +202,7 @@ def _queue_links(filters):
     args = filters.as_args()
     return {
         "page_url": lambda number: url_for("review.queue", **args, page=number),
-        "status_url": lambda status: url_for("review.queue", **reviews.with_status(filters, status).as_args()),
+        "status_url": lambda status: url_for("review.queue", **review_queue.with_status(filters, status).as_args()),
         "export_url": url_for("review.export", **args),
         "clear_url": url_for("review.queue"),
     }
@@ -230,19 +230,19 @@ def _assessment(application):
 
 def _application_page(application, note_form=None):
     """The page; `note_form` holds a typed note (and its errors) when the note was refused, else is blank."""
-    found = reviews.possible_duplicates(application)        # read once: the list, and whether to close as one
+    found = application_file.possible_duplicates(application)        # read once: the list, and whether to close as one
     return render_template(
         "review/application.html", application=application, assessment=_assessment(application),
-        duplicates=found, referral=reviews.referral_of(application),
+        duplicates=found, referral=application_file.referral_of(application),
         municipality_name=_municipality_names(), consent_labels=dict(CONSENT_HOW),
-        sections=answers.rows_of(application), notes=reviews.notes_of(application),
-        history=reviews.history(application), note_form=note_form or NoteForm(formdata=None),
-        actions=reviews.available_actions(application, current_user, found))
+        sections=answers.rows_of(application), notes=application_file.notes_of(application),
+        history=application_file.history(application), note_form=note_form or NoteForm(formdata=None),
+        actions=decisions.available_actions(application, current_user, found))
 
 
 def _decision_form(action, application):
-    kwargs = ({"programmes": reviews.open_programmes()} if action in ("approve", "place") else
-              {"duplicates": reviews.duplicate_choices(application)} if action == "close_duplicate" else {})
+    kwargs = ({"programmes": decisions.open_programmes()} if action in ("approve", "place") else
+              {"duplicates": application_file.duplicate_choices(application)} if action == "close_duplicate" else {})
     form = DECISION_FORMS[action](**kwargs)
     if request.method == "GET":
         form.version.data = application.version
@@ -255,21 +255,21 @@ def _apply(action, application, form):
     """Run the decision; returns whether the applicant was emailed."""
     version, user = form.version.data, current_user._get_current_object()
     if action == "take":
-        reviews.take(application, version, user)
+        decisions.take(application, version, user)
         return False
     if action in ("approve", "place"):
         programme = Programme.get_or_none(Programme.id == int(form.programme.data)) or abort(400)
-        return getattr(reviews, action)(application, version, user, programme)[1]
+        return getattr(decisions, action)(application, version, user, programme)[1]
     if action == "wait_list":
-        return reviews.wait_list(application, version, user)[1]
+        return decisions.wait_list(application, version, user)[1]
     if action == "close_duplicate":
-        reviews.close_duplicate(application, version, user, form.kept.data)
+        decisions.close_duplicate(application, version, user, form.kept.data)
         return False
     if action == "reject":
-        return reviews.reject(application, version, user, form.code.data, form.message.data)[1]
+        return decisions.reject(application, version, user, form.code.data, form.message.data)[1]
     if action == "ask":
-        return reviews.ask_for_info(application, version, user, form.message.data)[1]
-    return reviews.withdraw(application, version, user, form.reason.data)[1]
+        return decisions.ask_for_info(application, version, user, form.message.data)[1]
+    return decisions.withdraw(application, version, user, form.reason.data)[1]
 
 
 def _confirm_page(action, application, form, problem=None, offer_waiting_list=False):

@@ -45,7 +45,7 @@ def kept(programme) -> dict[str, Counter]:
 def keep(application: Application) -> None:
     """Add the application's part of its cohorts' figures to the kept figures; call in the transaction that
     deletes it, before the delete (its pair, meetings and outcome go with it)."""
-    from .programmes import end_date           # programmes builds its report on this module
+    from .cohorts import end_date           # programmes builds its report on this module
     code = application.municipality_id or ""
     parts: dict[int, Counter] = {}
     if application.programme_id and application.submitted_at is not None:

@@ -16,7 +16,8 @@ from ..clock import now_utc
 from ..db import database
 from ..models import (Application, AuditEvent, JSONField, Meeting, MentorProfile, Milestone, Municipality, Outcome,
                       Pair, Programme, ProgrammeSite, ProgrammeStart, Referral, SiteCatchment, User)
-from . import programmes as programme_service, registration, rules_in_force
+from . import registration, rules_in_force
+from .cohorts import add_months, end_date
 
 BATCH = 5000
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -106,7 +107,7 @@ def _ensure_cohorts(current: Programme | None) -> list:
         return programmes
     sites = [ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == current)]
     for months_back in (18, 12, 6):
-        start = programme_service.add_months(current.start_date.replace(day=1), -months_back)
+        start = add_months(current.start_date.replace(day=1), -months_back)
         name = f"Erhvervsmentor {'forår' if start.month < 7 else 'efterår'} {start.year}"
         if Programme.get_or_none(Programme.name == name) is None:
             cohort = Programme.create(name=name, company=current.company, start_date=start,
@@ -483,7 +484,7 @@ def _pairs(rng, ctx):
         mentors.setdefault(profile.site_id, []).append([profile.user_id, profile.capacity - busy, profile.capacity])
     staff = ctx.reviewers[0]
     for programme in sorted(chosen, key=lambda p: p.start_date):
-        start, end = programme.start_date, programme_service.end_date(programme)
+        start, end = programme.start_date, end_date(programme)
         stage = "ended" if today >= end else "running" if today >= start else "planned"
         _course(rng, ctx, programme, stage, start, end, today, catchment, mentors, staff)
 

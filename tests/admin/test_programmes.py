@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from portal.models import AuditEvent, Company, Programme, ProgrammeSite, RuleSetVersion, Site
-from portal.services import programmes as programme_service
+from portal.services import cohorts, pairing
 from portal.services import rules_in_force as rules_service
 from portal.services import rule_versions
 from tests.admin.conftest import errors, rules_data, text
@@ -63,7 +63,7 @@ def pairs(app, programme, count):
         made = []
         for n in range(count):
             application = approved(programme, name=f"Mentee {n}")
-            made.append(programme_service.accept(programme, application, mentor(name=f"Mentor {n}"),
+            made.append(pairing.accept(programme, application, mentor(name=f"Mentor {n}"),
                                                  application.decided_by, date.today()))
         return made
 
@@ -327,7 +327,7 @@ def test_removing_a_site_where_a_pair_meets_is_refused_but_another_may_go(app, a
 def test_a_finished_pair_does_not_hold_its_site(app, admin, programme):
     [pair] = pairs(app, programme, 1)
     with app.test_request_context("/"):
-        programme_service.end_early(pair, admin.user, "Moved to Aalborg")       # the course has ended for it
+        cohorts.end_early(pair, admin.user, "Moved to Aalborg")       # the course has ended for it
     aarhus = Site.get(Site.name == "Aarhus office").id
     assert admin.post(edit_url(programme), data=edit_data(admin, programme, sites=[str(aarhus)])).status_code == 302
 
@@ -427,7 +427,7 @@ def test_an_expired_form_keeps_what_was_typed(make_app, make_user, programme):
 def test_once_the_course_has_started_its_start_date_stays(app, admin, programme):
     pairs(app, programme, 1)
     with app.test_request_context("/"):
-        programme_service.start(programme, admin.user, date(2027, 3, 2))
+        cohorts.start(programme, admin.user, date(2027, 3, 2))
     page = text(admin.get(edit_url(programme)))
     assert "The course started on 2 March 2027: the start date can no longer be changed." in page
     assert BeautifulSoup(page, "html.parser").find("input", attrs={"name": "start_date"}).has_attr("readonly")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from portal import mail
 from portal.lifecycle import Status
 from portal.models import Application, AuditEvent, Outcome, Pair, Programme, Referral
-from portal.services import programmes as service
+from portal.services import cohorts, pairing
 from tests.programmes.helpers import approved, mentor, setup
 from tests.review.helpers import make_application, reload, seeded
 
@@ -85,10 +85,10 @@ def active_pair(app, programme, **mentee):
         application = approved(programme, **mentee)
         m = mentor(email=f"m{application.id}@example.org")
         staff = application.decided_by
-        pair = service.accept(programme, application, m, staff, date.today())
+        pair = pairing.accept(programme, application, m, staff, date.today())
         # The programme began a month ago and its course today: an outcome may be dated from today on.
         Programme.update(start_date=date.today() - timedelta(days=30)).where(Programme.id == programme.id).execute()
-        service.start(Programme.get_by_id(programme.id), staff, date.today())
+        cohorts.start(Programme.get_by_id(programme.id), staff, date.today())
         return Pair.get_by_id(pair.id)
 
 
@@ -178,7 +178,7 @@ def test_the_course_cannot_start_before_its_start_date(app, login_as):
     with app.test_request_context("/"):
         application = approved(programme)
         m = mentor()
-        service.accept(programme, application, m, application.decided_by, date.today())
+        pairing.accept(programme, application, m, application.decided_by, date.today())
     client = login_as("staff")
     page = client.post(f"/programmes/{programme.id}/start?lang=en", follow_redirects=True).get_data(as_text=True)
     assert "The course can start on its start date, not before." in page

@@ -4,7 +4,7 @@ from datetime import date
 
 from portal import mail
 from portal.models import Application, Meeting, MentorProfile, Programme
-from portal.services import programmes as service
+from portal.services import pairing
 from tests.programmes.helpers import approved, mentor, setup
 
 PROFILE = {"work_years": "12", "leadership": "yes", "fields": "IT, Project management", "languages": ["da", "en"],
@@ -44,7 +44,7 @@ def _paired(app, login_as, **mentee):
         programme = Programme.get_by_id(programme.id)
         application = approved(programme, **mentee)
         m = mentor(email="morten@example.org")
-        service.accept(programme, application, m, application.decided_by, date.today())
+        pairing.accept(programme, application, m, application.decided_by, date.today())
     client = app.test_client()
     client.post("/login", data={"email": "morten@example.org", "password": "correct horse battery staple"})
     return client, application

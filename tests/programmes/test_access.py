@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from portal.models import Company, Meeting, Programme
-from portal.services import programmes as service
+from portal.services import pairing
 from tests.programmes.helpers import approved, mentor, setup
 
 P = "/programmes/{p}"
@@ -32,7 +32,7 @@ def _world(app):
         waiting = approved(programme, name="Waiting One")
         paired = approved(programme, name="Paired Two")
         m = mentor(capacity=2)
-        pair = service.accept(programme, paired, m, paired.decided_by, date.today())
+        pair = pairing.accept(programme, paired, m, paired.decided_by, date.today())
         meeting = Meeting.create(pair=pair, held_on=date.today(), logged_by=paired.decided_by, note="by staff")
         return {"p": programme.id, "a": waiting.public_id, "m": m.id, "pair": pair.id, "meeting": meeting.id,
                 "c": Company.get().id}

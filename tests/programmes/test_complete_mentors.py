@@ -9,7 +9,7 @@ from peewee import IntegrityError
 from portal.db import database
 from portal.models import Application, MentorProfile, Pair, User
 from portal.services import mentors as mentor_service
-from portal.services import programmes as service
+from portal.services import cohorts, pairing
 from portal.services import authentication
 from tests.conftest import PASSWORD
 from tests.programmes.helpers import approved, copenhagen, mentor, setup
@@ -18,7 +18,7 @@ TODAY = date(2026, 2, 1)
 
 
 def suggested_names(programme) -> set[str]:
-    matching = service.suggestion(programme, TODAY)
+    matching = pairing.suggestion(programme, TODAY)
     return ({profile.user.name for profile, _free in matching.mentors}
             | {profile.user.name for row in matching.rows for profile, _fit in row.options})
 
@@ -49,8 +49,8 @@ def test_a_mentor_without_a_password_is_never_suggested_and_cannot_be_paired(app
     with app.app_context():
         invited = invited_and_trained("Ivan Invited")
         assert suggested_names(programme) == {"Carla Complete"}
-        with pytest.raises(service.MatchError) as refused:
-            service.accept(programme, application, invited, staff_user(), TODAY)
+        with pytest.raises(cohorts.MatchError) as refused:
+            pairing.accept(programme, application, invited, staff_user(), TODAY)
         assert refused.value.code == "mentor_no_password"
         assert Application.get_by_id(application.id).status == "approved" and not Pair.select().exists()
 
@@ -61,8 +61,8 @@ def test_a_deactivated_mentor_is_never_suggested_and_cannot_be_paired(app, world
         gone = mentor("Dora Deactivated")
         User.update(active=False).where(User.id == gone.id).execute()
         assert suggested_names(programme) == {"Carla Complete"}
-        with pytest.raises(service.MatchError) as refused:
-            service.accept(programme, application, User.get_by_id(gone.id), staff_user(), TODAY)
+        with pytest.raises(cohorts.MatchError) as refused:
+            pairing.accept(programme, application, User.get_by_id(gone.id), staff_user(), TODAY)
         assert refused.value.code == "mentor_inactive"
         assert not Pair.select().exists()
 
@@ -75,13 +75,13 @@ def test_training_recorded_before_the_profile_is_filled_does_not_make_a_mentor_m
         mentor_service.set_site(user, copenhagen(), staff_user())
         mentor_service.set_training(user, date(2026, 1, 10), staff_user())
         assert suggested_names(programme) == {"Carla Complete"}
-        with pytest.raises(service.MatchError) as refused:
-            service.accept(programme, application, user, staff_user(), TODAY)
+        with pytest.raises(cohorts.MatchError) as refused:
+            pairing.accept(programme, application, user, staff_user(), TODAY)
         assert refused.value.code == "mentor_profile"
         # once she fills in her profile, she can be matched
         mentor_service.save_profile(user, 8, False, ["IT"], ["da", "en"], 1)
         assert "Eva Empty" in suggested_names(programme)
-        assert service.accept(programme, application, user, staff_user(), TODAY).mentor_id == user.id
+        assert pairing.accept(programme, application, user, staff_user(), TODAY).mentor_id == user.id
 
 
 def test_clearing_the_training_makes_a_mentor_unmatchable_again(app, world):
@@ -89,8 +89,8 @@ def test_clearing_the_training_makes_a_mentor_unmatchable_again(app, world):
     with app.app_context():
         mentor_service.set_training(complete, None, staff_user())
         assert suggested_names(programme) == set()
-        with pytest.raises(service.MatchError) as refused:
-            service.accept(programme, application, complete, staff_user(), TODAY)
+        with pytest.raises(cohorts.MatchError) as refused:
+            pairing.accept(programme, application, complete, staff_user(), TODAY)
         assert refused.value.code == "not_trained"
 
 
@@ -99,8 +99,8 @@ def test_a_training_date_still_to_come_is_not_a_training_done(app, world):
     with app.app_context():
         mentor_service.set_training(complete, date(2026, 3, 1), staff_user())
         assert suggested_names(programme) == set()
-        with pytest.raises(service.MatchError):
-            service.accept(programme, application, complete, staff_user(), TODAY)
+        with pytest.raises(cohorts.MatchError):
+            pairing.accept(programme, application, complete, staff_user(), TODAY)
 
 
 @pytest.mark.parametrize("change", [{"work_years": None}, {"trained_on": None}])

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 from portal import mail
 from portal.models import Application, Meeting, Milestone, Outcome, Pair
-from portal.services import programmes as service
+from portal.services import cohorts, course, pairing
 from tests.programmes.helpers import approved, mentor, setup
 
 
@@ -12,8 +12,8 @@ def active_pair(app, programme, started_days_ago=70, **mentee):
         application = approved(programme, **mentee)
         m = mentor(email=f"m{application.id}@example.org")
         staff = application.decided_by
-        pair = service.accept(programme, application, m, staff, date.today())
-        service.start(programme, staff, max(date.today(), programme.start_date))
+        pair = pairing.accept(programme, application, m, staff, date.today())
+        cohorts.start(programme, staff, max(date.today(), programme.start_date))
         Pair.update(started_on=date.today() - timedelta(days=started_days_ago)).where(Pair.id == pair.id).execute()
         return Pair.get_by_id(pair.id)
 
@@ -26,7 +26,7 @@ def test_meetings_count_against_two_a_month_and_silent_pairs_are_listed(app, log
         for days in (60, 45, 30, 10):
             Meeting.create(pair=busy, held_on=date.today() - timedelta(days=days), logged_by=busy.mentor)
         Meeting.create(pair=quiet, held_on=date.today() - timedelta(days=40), logged_by=quiet.mentor)
-        rows = {r.pair.id: r for r in service.pair_rows(programme, date.today())}
+        rows = {r.pair.id: r for r in course.pair_rows(programme, date.today())}
     assert rows[busy.id].meetings == 4 and rows[busy.id].expected == 4     # 70 days ≈ 2.3 months → 4 expected
     assert rows[busy.id].last_met == date.today() - timedelta(days=10) and not rows[busy.id].overdue
     assert rows[quiet.id].overdue

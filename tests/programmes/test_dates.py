@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.models import AuditEvent, Meeting, Outcome, Pair, Programme
-from portal.services import programmes as service
+from portal.services import cohorts, course, outcomes, pairing
 from tests.conftest import login
 from tests.programmes.helpers import approved, mentor, setup
 from tests.programmes.test_course import active_pair
@@ -24,7 +24,7 @@ def _ended_programme(app, programme):
     with app.app_context():
         start = TODAY - timedelta(days=240)
         Programme.update(start_date=start).where(Programme.id == programme.id).execute()
-        return start, service.end_date(Programme.get_by_id(programme.id))
+        return start, cohorts.end_date(Programme.get_by_id(programme.id))
 
 
 def _mentor_client(app, pair):
@@ -82,8 +82,8 @@ def test_the_service_itself_refuses_a_date_outside_the_course(app):
     with app.app_context():
         pair = Pair.get_by_id(pair.id)
         for day, code in ((TODAY + timedelta(days=1), "future"), (TODAY - timedelta(days=11), "before_course")):
-            with pytest.raises(service.DateRefused) as refused:
-                service.log_meeting(pair, pair.mentor, day, None, TODAY)
+            with pytest.raises(course.DateRefused) as refused:
+                course.log_meeting(pair, pair.mentor, day, None, TODAY)
             assert refused.value.code == code
         assert Meeting.select().count() == 0
 
@@ -94,7 +94,7 @@ def test_a_pair_whose_course_has_not_begun_counts_from_the_programmes_start(app,
         Programme.update(start_date=TODAY + timedelta(days=14)).where(Programme.id == programme.id).execute()
         programme = Programme.get_by_id(programme.id)
         application = approved(programme)
-        pair = service.accept(programme, application, mentor(email="early@example.org"), application.decided_by, TODAY)
+        pair = pairing.accept(programme, application, mentor(email="early@example.org"), application.decided_by, TODAY)
     page = login_as("staff").post(f"/programmes/{programme.id}/pairs/{pair.id}/meetings?lang=en",
                                   data={"held_on": TODAY.isoformat()}).get_data(as_text=True)
     assert "Enter a date on or after the start of the course" in page
@@ -200,8 +200,8 @@ def test_an_outcome_cannot_be_dated_before_the_course_began(app, login_as):
     assert "Enter a date on or after the start of the course" in page and f'value="{early}"' in page
     with app.app_context():
         assert Outcome.select().count() == 0
-        with pytest.raises(service.DateRefused):
-            service.record_outcome(Pair.get_by_id(pair.id), pair.mentor, "job", TODAY + timedelta(days=1), TODAY)
+        with pytest.raises(course.DateRefused):
+            outcomes.record_outcome(Pair.get_by_id(pair.id), pair.mentor, "job", TODAY + timedelta(days=1), TODAY)
     assert client.post(url, data={"outcome-kind": "job",
                                   "outcome-reached_on": (TODAY - timedelta(days=30)).isoformat()}).status_code == 302
 
@@ -244,7 +244,7 @@ def test_the_start_button_shows_only_from_the_start_date(app, login_as):
         Programme.update(start_date=start).where(Programme.id == programme.id).execute()
         programme = Programme.get_by_id(programme.id)
         application = approved(programme)
-        service.accept(programme, application, mentor(email="soon@example.org"), application.decided_by, TODAY)
+        pairing.accept(programme, application, mentor(email="soon@example.org"), application.decided_by, TODAY)
     client = login_as("staff")
     page = client.get(f"/programmes/{programme.id}?lang=en").get_data(as_text=True)
     assert f"The course can start on {start.strftime('%-d %B %Y')}." in page

@@ -5,15 +5,15 @@ import time
 from datetime import date
 
 from portal.models import Company, Pair, Programme, ProgrammeSite
-from portal.services import programmes as service
+from portal.services import cohorts, pairing
 from tests.programmes.helpers import approved, mentor, setup
 
 
-def race(app, first, second, slow, monkeypatch):
-    """Run `first` in a thread that pauses inside `slow` (after its check, before its write), start
+def race(app, first, second, module, slow, monkeypatch):
+    """Run `first` in a thread that pauses inside `module.slow` (after its check, before its write), start
     `second` meanwhile, and return what each returned or raised."""
     checked, results = threading.Event(), {}
-    real = getattr(service, slow)
+    real = getattr(module, slow)
 
     def paused(*args, **kwargs):
         value = real(*args, **kwargs)
@@ -21,7 +21,7 @@ def race(app, first, second, slow, monkeypatch):
             checked.set()
             time.sleep(0.6)                 # the second starts its own attempt meanwhile
         return value
-    monkeypatch.setattr(service, slow, paused)
+    monkeypatch.setattr(module, slow, paused)
 
     def run(name, work):
         with app.test_request_context("/"):
@@ -48,11 +48,11 @@ def test_two_pairs_accepted_at_once_never_exceed_the_places(app, monkeypatch):
         mentors = [mentor(email=f"racer{n}@example.org") for n in (1, 2)]
         staff = mentees[0].decided_by
     first, second = race(
-        app, lambda: service.accept(programme, mentees[0], mentors[0], staff, date.today()),
-        lambda: service.accept(programme, mentees[1], mentors[1], staff, date.today()),
-        "free_places", monkeypatch)
+        app, lambda: pairing.accept(programme, mentees[0], mentors[0], staff, date.today()),
+        lambda: pairing.accept(programme, mentees[1], mentors[1], staff, date.today()),
+        pairing, "free_places", monkeypatch)
     assert isinstance(first, Pair)
-    assert isinstance(second, service.MatchError) and second.args[0] == "programme_full"
+    assert isinstance(second, cohorts.MatchError) and second.args[0] == "programme_full"
     with app.app_context():
         assert Pair.select().where(Pair.programme == programme.id).count() == 1
 
@@ -65,10 +65,10 @@ def test_two_programmes_created_at_once_with_one_name_make_one(app, monkeypatch)
         staff = approved(Programme.get()).decided_by
     details = {"name": "Forløb 2030", "company_id": company.id, "site_ids": sites, "start_date": date(2030, 3, 1),
                "length_months": 6, "capacity": 25, "open_for_applications": False}
-    first, second = race(app, lambda: service.create_programme(details, staff),
-                         lambda: service.create_programme(details, staff), "_problems", monkeypatch)
+    first, second = race(app, lambda: cohorts.create_programme(details, staff),
+                         lambda: cohorts.create_programme(details, staff), cohorts, "_problems", monkeypatch)
     assert isinstance(first, Programme)
-    assert isinstance(second, service.ProgrammeRefused)
+    assert isinstance(second, cohorts.ProgrammeRefused)
     assert [p.code for p in second.problems] == ["name_taken"]
     with app.app_context():
         assert Programme.select().where(Programme.name == "Forløb 2030").count() == 1

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from portal.clock import now_utc
 from portal.models import Application, CohortFigures, Pair, Programme, User
-from portal.services import programmes as service
+from portal.services import cohort_report, course
 from portal.services import status
 from portal.services.retention import purge
 from tests.programmes.test_report import demo_2016
@@ -19,7 +19,7 @@ def figures(report):
 def test_after_the_purge_the_2016_cohort_still_reads_18_of_25(app, login_as):
     programme = demo_2016(app)
     with app.app_context():
-        before = service.report(programme, date.today())
+        before = cohort_report.report(programme, date.today())
         people = [(a.full_name, a.email, a.reference, a.public_id)
                   for a in Application.select().where(Application.programme == programme)]
     assert (before.positive, before.mentees) == (18, 25) and before.by_municipality
@@ -30,7 +30,7 @@ def test_after_the_purge_the_2016_cohort_still_reads_18_of_25(app, login_as):
     assert not Pair.select().where(Pair.programme == programme).exists()          # the people are gone
 
     with app.app_context():
-        after = service.report(programme, date.today())
+        after = cohort_report.report(programme, date.today())
     assert figures(after) == figures(before)
     page = login_as("staff").get(f"/programmes/{programme.id}/report?lang=en").get_data(as_text=True)
     assert "18 of 25 mentees were in a job, education or internship within six months" in page
@@ -45,13 +45,13 @@ def test_after_the_purge_the_2016_cohort_still_reads_18_of_25(app, login_as):
 def test_an_erased_mentee_still_counts_in_the_cohorts_figures(app):
     programme = demo_2016(app)
     with app.app_context():
-        before = service.report(programme, date.today())
+        before = cohort_report.report(programme, date.today())
         mentee = (Application.select().join(Pair, on=(Pair.application == Application.id))
                   .where(Pair.programme == programme).order_by(Application.id).first())
         staff = User.get(User.role == "staff")
     with app.test_request_context("/"):
         status.erase(mentee, staff)
-        after = service.report(programme, date.today())
+        after = cohort_report.report(programme, date.today())
     assert Application.get_or_none(Application.id == mentee.id) is None
     assert figures(after) == figures(before)
     assert len(after.pairs) == len(before.pairs) - 1          # the per-mentee rows (CSV) no longer hold them
@@ -62,4 +62,4 @@ def test_kept_figures_go_with_their_programme_only(app):
     with app.test_request_context("/"):
         purge(now_utc() + timedelta(days=programme.retention_days + 400))
         others = [p for p in Programme.select() if p.id != programme.id]
-        assert all(service.report(p, date.today()).mentees == len(service.pair_rows(p, date.today())) for p in others)
+        assert all(cohort_report.report(p, date.today()).mentees == len(course.pair_rows(p, date.today())) for p in others)

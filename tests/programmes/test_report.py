@@ -5,7 +5,7 @@ from datetime import date
 
 from portal.models import Programme
 from portal.services import demo
-from portal.services import programmes as service
+from portal.services import cohort_report, pairing
 from tests.programmes.helpers import approved, mentor
 from tests.review.helpers import seeded
 
@@ -19,7 +19,7 @@ def demo_2016(app):
 def test_the_demo_cohort_has_18_of_25_in_a_job_education_or_internship(app):
     programme = demo_2016(app)
     with app.app_context():
-        report = service.report(programme, date.today())
+        report = cohort_report.report(programme, date.today())
     assert (report.positive, report.mentees) == (18, 25)
     assert dict(report.funnel) == {"applied": 40, "likely_eligible": 31, "approved": 25, "matched": 25,
                                    "completed": 25}
@@ -51,7 +51,7 @@ def test_report_numbers_are_written_the_way_the_page_language_writes_them(app, l
     """Danish pages use a decimal comma ("10,5 møder"), English pages a point; never Python's own "10.5"."""
     programme = demo_2016(app)
     with app.app_context():
-        average = round(service.report(programme, date.today()).meetings_per_pair, 1)
+        average = round(cohort_report.report(programme, date.today()).meetings_per_pair, 1)
     assert average != int(average), "the demo's average should have a decimal to show"
     client = login_as("staff")
     danish = client.get(f"/programmes/{programme.id}/report?lang=da").get_data(as_text=True)
@@ -67,7 +67,7 @@ def test_the_report_csv_is_written_like_the_review_export(app, login_as):
         programme = seeded()
         for n, name in enumerate(names):
             mentee = approved(programme, name=name)
-            service.accept(programme, mentee, mentor(email=f"csv{n}@example.org", name=f"+Mentor {n}"),
+            pairing.accept(programme, mentee, mentor(email=f"csv{n}@example.org", name=f"+Mentor {n}"),
                            mentee.decided_by, date.today())
     staff = login_as("staff")
     report = staff.get(f"/programmes/{programme.id}/report.csv?lang=en")

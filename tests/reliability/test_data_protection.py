@@ -19,7 +19,7 @@ from portal.clock import now_utc
 from portal.db import database
 from portal.models import ALL_MODELS, Application, AuditEvent
 from portal.names import fold
-from portal.services import reviews, status
+from portal.services import decisions, status
 from tests.apply.helpers import fill
 from tests.review.helpers import make_application, seeded
 from tests.status.helpers import sign_in, submitted_application
@@ -377,4 +377,4 @@ def test_eligibility_only_advises_a_likely_not_eligible_application_waits_for_a_
     application = Application.get()
     assert application.verdict == "likely_not_eligible"
     assert application.status == "submitted" and application.decided_by is None and application.decided_at is None
-    assert reviews.available_actions(application, None) == ["take", "withdraw"]
+    assert decisions.available_actions(application, None) == ["take", "withdraw"]

@@ -13,7 +13,7 @@ import traceback
 from portal import create_app
 from portal.db import database
 from portal.models import Programme, User
-from portal.services import registration, reviews
+from portal.services import decisions, registration
 
 ANSWERS = {
     "about-you": {"full_name": "Killed Writer", "birth_year": 1988, "language": "en"},
@@ -53,8 +53,8 @@ def write_forever(app, child: int):
                 if step == "contact":
                     registration.issue_resume_link(application)          # token + email, one transaction
             application = registration.submit(application)               # application, audit, email
-            application = reviews.take(application, application.version, staff)
-            reviews.approve(application, application.version, staff, programme)   # application, audit, emails
+            application = decisions.take(application, application.version, staff)
+            decisions.approve(application, application.version, staff, programme)   # application, audit, emails
 
 
 def main(url: str):

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from portal import mail
 from portal.models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral, User
-from portal.services import reviews
+from portal.services import application_file
 from tests.apply.helpers import fill
 from tests.review.helpers import make_application, reload, seeded, submitted
 
@@ -461,7 +461,7 @@ def test_notes_the_referral_and_the_caseworkers_email_show_at_the_next_opening(l
     staff = login_as("staff")
     application = make_application()
     page(staff, application)
-    reviews.add_note(application, staff.user, "Called the applicant")
+    application_file.add_note(application, staff.user, "Called the applicant")
     assert "Called the applicant" in page(staff, application).select_one("#notes").get_text()
     caseworker = make_user("caseworker")
     referral = Referral.create(caseworker=caseworker, municipality="101", full_name=application.full_name,
@@ -493,7 +493,7 @@ def test_history_written_elsewhere_shows_at_the_next_opening(app, login_as, data
 
 
 def test_the_openings_page_pages_in_both_languages_and_takes_odd_page_numbers(login_as, monkeypatch):
-    monkeypatch.setattr(reviews, "OPENINGS_PAGE_SIZE", 2)
+    monkeypatch.setattr(application_file, "OPENINGS_PAGE_SIZE", 2)
     staff = login_as("staff", name="Rita Reviewer")
     application = make_application()
     for _ in range(5):

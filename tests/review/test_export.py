@@ -3,7 +3,7 @@ import csv
 import io
 
 from portal.models import AuditEvent
-from portal.services.reviews import safe_cell
+from portal.spreadsheet import safe_cell
 from tests.review.helpers import make_application
 
 

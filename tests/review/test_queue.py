@@ -180,17 +180,17 @@ def test_queue_works_in_danish_and_english(app, staff):
 @pytest.mark.parametrize("sort", ["newest", "oldest", "name", "name_desc"])
 def test_every_page_in_every_sort_reads_the_same_as_one_long_list(staff, monkeypatch, sort):
     """Pages in the far half are read from the other end of the index and turned round: the same rows."""
-    from portal.services import reviews
-    monkeypatch.setattr(reviews, "PAGE_SIZE", 3)
+    from portal.services import review_queue
+    monkeypatch.setattr(review_queue, "PAGE_SIZE", 3)
     names = ["Bo", None, "Amal", "Bo", "Carl", None, "Dina", "Amal", "Eva", "Bo", "Fadi"]
     for i, name in enumerate(names):
         make_application(full_name=name, submitted_at=datetime(2026, 1, 1 + i % 3, 12, 0, i))
-    whole = reviews.queue(reviews.QueueFilter(sort=sort), None, page=1)
-    monkeypatch.setattr(reviews, "PAGE_SIZE", 100)
-    expected = [row.reference for row in reviews.queue(reviews.QueueFilter(sort=sort), None, page=1).rows]
-    monkeypatch.setattr(reviews, "PAGE_SIZE", 3)
+    whole = review_queue.queue(review_queue.QueueFilter(sort=sort), None, page=1)
+    monkeypatch.setattr(review_queue, "PAGE_SIZE", 100)
+    expected = [row.reference for row in review_queue.queue(review_queue.QueueFilter(sort=sort), None, page=1).rows]
+    monkeypatch.setattr(review_queue, "PAGE_SIZE", 3)
     paged = [row.reference for page in range(1, whole.pages + 1)
-             for row in reviews.queue(reviews.QueueFilter(sort=sort), None, page=page).rows]
+             for row in review_queue.queue(review_queue.QueueFilter(sort=sort), None, page=page).rows]
     assert whole.pages == 4 and len(expected) == 11 and paged == expected
 
 

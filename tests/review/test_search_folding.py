@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from portal.models import Application
-from portal.services import reviews
+from portal.services import review_queue
 from tests.review.helpers import make_application
 from tests.review.test_queue import refs
 
@@ -73,12 +73,12 @@ def test_a_changed_name_is_found_by_its_new_spellings_only(staff):
 
 # ---------------------------------------------------------------- too long
 
-TOO_LONG = "Amal Hassan " * 9          # 107 characters: more than reviews.SEARCH_MAX
+TOO_LONG = "Amal Hassan " * 9          # 107 characters: more than review_queue.SEARCH_MAX
 
 
 @pytest.mark.parametrize("lang, words", [("da", "Søgningen er for lang"), ("en", "The search is too long")])
 def test_a_search_that_is_too_long_says_so_and_shows_nothing(staff, lang, words):
-    assert len(TOO_LONG.strip()) > reviews.SEARCH_MAX
+    assert len(TOO_LONG.strip()) > review_queue.SEARCH_MAX
     make_application(full_name="Amal Hassan")
     make_application(full_name="Yonas Tesfay")
     response = staff.get("/review/", query_string={"q": TOO_LONG, "lang": lang})
@@ -98,6 +98,6 @@ def test_a_search_that_is_too_long_says_so_and_shows_nothing(staff, lang, words)
 
 def test_a_search_of_the_longest_length_still_searches(staff):
     wanted = make_application(full_name="Amal Hassan").reference
-    term = TOO_LONG[:reviews.SEARCH_MAX]
-    assert len(term.strip()) == reviews.SEARCH_MAX
+    term = TOO_LONG[:review_queue.SEARCH_MAX]
+    assert len(term.strip()) == review_queue.SEARCH_MAX
     assert search(staff, term) == [wanted]

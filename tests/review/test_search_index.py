@@ -15,7 +15,7 @@ from portal.cli import MIGRATIONS
 from portal.clock import now_utc
 from portal.db import database
 from portal.models import ALL_MODELS, SQLITE_ONLY_TABLES, SQLITE_ONLY_TRIGGERS, Application
-from portal.services import retention, reviews, status
+from portal.services import retention, review_queue, status
 from tests.review.helpers import make_application
 from tests.review.test_queue import refs
 
@@ -35,8 +35,8 @@ def found(term: str, like: bool = False) -> set[int]:
     """The ids the queue's search gives; with `like`, as it was before the index (LIKE only)."""
     with pytest.MonkeyPatch.context() as patch:
         if like:
-            patch.setattr(reviews, "TRIGRAM", math.inf)
-        conditions = reviews._conditions(reviews.QueueFilter(search=term), None)
+            patch.setattr(review_queue, "TRIGRAM", math.inf)
+        conditions = review_queue.conditions(review_queue.QueueFilter(search=term), None)
         return {i for (i,) in Application.select(Application.id).where(*conditions).tuples()}
 
 
@@ -171,7 +171,7 @@ def test_odd_input_never_raises_and_finds_what_like_finds(staff, term, monkeypat
     response = staff.get("/review/", query_string={"q": term, "lang": "en"})
     assert response.status_code == 200
     assert staff.get("/review/export.csv", query_string={"q": term}).status_code == 200
-    monkeypatch.setattr(reviews, "TRIGRAM", math.inf)
+    monkeypatch.setattr(review_queue, "TRIGRAM", math.inf)
     assert refs(response) == refs(staff.get("/review/", query_string={"q": term, "lang": "en"}))
 
 

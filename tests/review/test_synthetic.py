@@ -6,7 +6,7 @@ from datetime import date
 from portal.models import (Application, AuditEvent, Meeting, MentorProfile, Milestone, Municipality, Outcome, Pair,
                            Programme, ProgrammeSite, ProgrammeStart, SiteCatchment, User)
 from portal.services import demo, synthetic
-from portal.services.programmes import PAIRED, add_months, end_date
+from portal.services.cohorts import PAIRED, add_months, end_date
 from tests.conftest import PASSWORD, login
 from tests.review.helpers import seeded
 

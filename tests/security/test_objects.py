@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from portal.models import Application, Referral
-from portal.services import programmes as programme_service
+from portal.services import pairing
 
 from . import world as worlds
 from .helpers import ROUTE_APP, classify, routes, url_of
@@ -88,7 +88,7 @@ def test_a_mentor_reaches_only_their_own_pairs(world):
         from portal.models import Programme
         programme = Programme.get_by_id(programme_id)
         theirs = approved(programme, name="Their Mentee")
-        their_pair = programme_service.accept(programme, theirs, other, theirs.decided_by, date.today())
+        their_pair = pairing.accept(programme, theirs, other, theirs.decided_by, date.today())
         from portal.models import Meeting
         theirs_met = Meeting.create(pair=their_pair, held_on=date.today(), logged_by=other)
     client = world.clients["mentor"]

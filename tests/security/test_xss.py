@@ -5,7 +5,7 @@ import io
 from datetime import date, timedelta
 
 from portal.models import Application, Outbox
-from portal.services import programmes as programme_service
+from portal.services import pairing
 from portal.services import tokens
 from tests.apply.helpers import VALID
 from tests.conftest import login
@@ -112,7 +112,7 @@ def test_the_canary_is_escaped_everywhere_it_is_shown(app, login_as):
     for path in (f"/programmes/{programme.id}/matching", "/programmes/mentors", "/programmes/"):
         assert_escaped(staff.get(path), path)
     with app.test_request_context("/"):
-        pair = programme_service.accept(programme, mentee, m, mentee.decided_by, date.today())
+        pair = pairing.accept(programme, mentee, m, mentee.decided_by, date.today())
     staff.post(f"/programmes/{programme.id}/pairs/{pair.id}/meetings",
                data={"held_on": date.today().isoformat(), "note": CANARY})
     for path in (f"/programmes/{programme.id}", f"/programmes/{programme.id}/pairs/{pair.id}",
@@ -171,7 +171,7 @@ def test_the_programme_report_csv_makes_formula_cells_text(app, login_as):
         for n, name in enumerate(FORMULAS):
             mentee = approved(programme, name=name)
             m = mentor(email=f"mf{n}@example.org", name=FORMULAS[-1 - n])
-            programme_service.accept(programme, mentee, m, mentee.decided_by, date.today())
+            pairing.accept(programme, mentee, m, mentee.decided_by, date.today())
     rows = read_csv(login_as("staff").get(f"/programmes/{programme.id}/report.csv"), ";")
     cells = [row[0] for row in rows[1:]] + [row[2] for row in rows[1:]]
     assert sorted(cells) == sorted("'" + f for f in FORMULAS * 2)

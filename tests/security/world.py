@@ -10,7 +10,7 @@ from pathlib import Path
 
 from portal.db import database
 from portal.models import Application, Company, Meeting
-from portal.services import programmes as programme_service
+from portal.services import pairing
 from portal.services import referrals, registration, tokens, authentication
 from tests.apply.helpers import fill
 from tests.conftest import PASSWORD, _make_app, login, pass_second_factor
@@ -100,7 +100,7 @@ def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
         waiting = approved(programme, name="Waiting Mentee")
         paired = approved(programme, name="Paired Mentee")
         u["mentor"] = mentor(capacity=2, email="morten@example.org")
-        pair = programme_service.accept(programme, paired, u["mentor"], paired.decided_by, date.today())
+        pair = pairing.accept(programme, paired, u["mentor"], paired.decided_by, date.today())
         # Logged by staff: the mentor has nothing to undo, so the walk leaves it for staff to (be asked to) delete.
         meeting = Meeting.create(pair=pair, held_on=date.today(), logged_by=paired.decided_by)
     application = submitted(app, email="amal@example.org")

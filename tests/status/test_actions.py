@@ -151,7 +151,7 @@ def test_the_export_holds_their_data_and_history_and_nothing_about_anyone_else(a
                                   contact={"email": "other.person@example.net", "phone": "+45 99 99 99 99"})
     assert Application.get_by_id(mine.id).possible_duplicate and other.possible_duplicate
     staff = make_user("staff", name="Sofie Staffsen", email="sofie@association.example")
-    # As the review queue logs an opened application (services/reviews.open_application).
+    # As the review queue logs an opened application (services/application_file.open_application).
     audit.record(staff, "application.viewed", mine, status="submitted")
     audit.record(staff, "application.viewed", other, status="submitted")
     Note.create(application=mine, author=staff, body="Internal: call Sofie's colleague about this")

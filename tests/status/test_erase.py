@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from portal.models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
-from portal.services import programmes as programme_service
+from portal.services import pairing
 from portal.services import status
 from tests.programmes.helpers import approved, mentor, setup
 
@@ -114,7 +114,7 @@ def test_erasure_scrubs_the_emails_to_others_that_name_the_person_and_leaves_oth
         erased = approved(programme, name="Ali", email="ali@example.org")
         kept = approved(programme, name="Alison Quality", email="alison@example.org")
         for mentee, mentor_email in ((erased, "m.erased@example.org"), (kept, "m.kept@example.org")):
-            programme_service.accept(programme, mentee, mentor(email=mentor_email), mentee.decided_by, date.today())
+            pairing.accept(programme, mentee, mentor(email=mentor_email), mentee.decided_by, date.today())
     send_mail(app)
     assert "Your new mentee: Ali" == inbox.to("m.erased@example.org")[0]["Subject"]
     kept_emails = [(m.recipient, m.subject, m.body) for m in Outbox.select()
