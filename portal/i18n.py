@@ -31,7 +31,7 @@ READING_PAGES = ("public.", "status.", "apply.done", "apply.resume")
 FORM_PAGES = ("apply.",)
 # The stylesheet that brings the font of a script (unicode-range: downloaded only when a page has its letters).
 # Latin pages link none of them, so they transfer nothing extra.
-SCRIPT_FONTS = {"Arab": "vendor/fonts/arabic.css", "Ethi": "vendor/fonts/ethiopic.css"}
+SCRIPT_FONTS = {"Arab": "vendor/fonts/arabic.css", "Ethi": "vendor/fonts/ethiopic.css", "Cyrl": "vendor/fonts/cyrillic.css"}
 babel = Babel()
 
 

@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 
 from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
 
 from . import lifecycle
 
@@ -105,3 +106,28 @@ def in_scope_messages() -> tuple[str, ...]:
     found.extend(STEP_EXPLANATIONS.values())
     found.extend(FORM_MESSAGES)
     return tuple(dict.fromkeys(found))
+
+
+def translation_counts(directory, code: str) -> dict:
+    """How many strings of a language's catalogue are checked, unchecked (fuzzy) or missing (empty): of all
+    its strings, and of those in scope (offered in every language)."""
+    path = Path(directory) / code / "LC_MESSAGES" / "messages.po"
+    catalogue = []
+    if path.exists():                        # a language just added to the settings has no catalogue yet
+        with path.open("rb") as po:
+            catalogue = read_po(po)
+    scope = set(in_scope_messages())
+    counts = {part: {"checked": 0, "unchecked": 0, "missing": 0} for part in ("all", "in_scope")}
+    for message in catalogue:
+        if not message.id:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        state = "missing" if not all(strings) else "unchecked" if message.fuzzy else "checked"
+        counts["all"][state] += 1
+        if msgid in scope:
+            counts["in_scope"][state] += 1
+    # In-scope strings not in the catalogue at all (not extracted yet) are missing too.
+    have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
+    counts["in_scope"]["missing"] += len(scope - have)
+    return counts
