@@ -11,7 +11,9 @@ from babel import Locale
 from flask_babel import format_decimal, get_locale, ngettext
 
 from .eligibility import RESIDENCE_BASES
-from .i18n import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from .i18n import current_lang, language_name, lazy_gettext as _l
 from .models import Municipality
 
 # ---------------------------------------------------------------- the steps, in order (pure)
@@ -136,6 +138,13 @@ def _label(choices, value):
     return next((label for code, label in choices if code == value), value)
 
 
+def _language(code):
+    """Danish or English by their words; another offered language by its name in the reader's language."""
+    if code is None or code in dict(LANGUAGE_CHOICES):
+        return _label(LANGUAGE_CHOICES, code)
+    return LazyString(lambda: language_name(code, current_lang()))
+
+
 def _yes(value):
     return _l("Yes") if value == "yes" else _l("No")
 
@@ -163,7 +172,7 @@ def sections(answers: dict, municipality_names: dict, change_url=None):
     result.append((TITLES["about-you"], [
         row("about-you", _l("Full name"), a.get("full_name")),
         row("about-you", _l("Year of birth"), a.get("birth_year")),
-        row("about-you", _l("Language we write to you in"), _label(LANGUAGE_CHOICES, a.get("language")))]))
+        row("about-you", _l("Language we write to you in"), _language(a.get("language")))]))
     c = answers.get("contact", {})
     result.append((TITLES["contact"], [
         row("contact", _l("Email address"), c.get("email")),

@@ -12,7 +12,19 @@ class Default:
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"   # times are stored in UTC and shown in Danish time
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
-    LANGUAGES = ("da", "en")
+    # Every language the portal is offered in, each named in itself (the language chooser). Adding one is a
+    # line here and a catalogue (scripts/translations.sh creates it). Staff pages and the applicant's form
+    # labels are in FORM_LANGUAGES only; the other languages cover the applicant's reading pages, the
+    # consent text, the receipt, the status page and the applicant's emails (portal/mother_tongue.py).
+    LANGUAGES = {
+        "da": "Dansk",
+        "en": "English",
+        "ar": "العربية",
+        "fa_AF": "دری",
+        "uk": "Українська",
+        "ti": "ትግርኛ",
+    }
+    FORM_LANGUAGES = ("da", "en")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -1,28 +1,149 @@
-"""Danish by default; English from Accept-Language; ?lang= on any URL, remembered in a cookie."""
+"""The reader's language and the page's.
+
+The reader chooses any offered language (`LANGUAGES`): ?lang= on any URL, remembered in a cookie, else the
+browser's, else Danish. Staff pages and the applicant's form are in Danish or English only
+(`FORM_LANGUAGES`): a reader of another language sees them in the form language they chose (?form_lang=,
+remembered too; English unless they chose Danish), and the form's steps explain themselves in the reader's
+language under each heading (portal/mother_tongue.py). Pages for the applicant to read (the start page,
+privacy, the receipt, the status pages: `READING_PAGES`) are wholly in the reader's language.
+
+A translation nobody has checked is kept with gettext's `fuzzy` flag and compiled all the same
+(scripts/translations.sh); a page that shows one says so (`shows_unchecked_text`)."""
 import functools
+from pathlib import Path
 from urllib.parse import urlencode
 
 import flask_babel
 from babel import Locale, dates
+from babel.core import get_global
+from babel.messages.pofile import read_po
 from flask import current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, get_locale, get_timezone, get_translations, gettext
+from flask_babel import Babel, force_locale, get_locale, get_timezone, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
 
 LANG_COOKIE = "lang"
+FORM_LANG_COOKIE = "form_lang"
+# Endpoints (or blueprints, ending in ".") whose pages are wholly in any offered language.
+READING_PAGES = ("public.", "status.", "apply.done", "apply.resume")
+# Endpoints whose pages are in the form language, with the reader's own language beside it.
+FORM_PAGES = ("apply.",)
+# The stylesheet that brings the font of a script (unicode-range: downloaded only when a page has its letters).
+# Latin pages link none of them, so they transfer nothing extra.
+SCRIPT_FONTS = {"Arab": "vendor/fonts/arabic.css", "Ethi": "vendor/fonts/ethiopic.css", "Cyrl": "vendor/fonts/cyrillic.css"}
 babel = Babel()
 
 
-def select_locale() -> str:
-    """The reader's language: ?lang=, then the cookie, then the browser, then Danish."""
+def _endpoint_in(prefixes) -> bool:
+    endpoint = request.endpoint or ""
+    return any(endpoint == p or (p.endswith(".") and endpoint.startswith(p)) for p in prefixes)
+
+
+def reader_language() -> str:
+    """The language the reader chose: ?lang=, then the cookie, then the browser, then Danish."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if candidate in languages:
             return candidate
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def form_language() -> str:
+    """Danish or English, for staff pages and the form's labels: the reader's language when it is one of
+    them, else the form language chosen (?form_lang=, remembered), else English."""
+    form_languages = current_app.config["FORM_LANGUAGES"]
+    reader = reader_language()
+    if reader in form_languages:
+        return reader
+    if has_request_context():
+        for candidate in (request.args.get("form_lang"), request.cookies.get(FORM_LANG_COOKIE)):
+            if candidate in form_languages:
+                return candidate
+    return "en" if "en" in form_languages else form_languages[0]
+
+
+def offers_every_language() -> bool:
+    """Whether this page offers the reader's own language (wholly, or beside the form's)."""
+    return has_request_context() and _endpoint_in(READING_PAGES + FORM_PAGES)
+
+
+def select_locale() -> str:
+    """The page's language: the reader's on reading pages, else Danish or English."""
+    reader = reader_language()
+    if reader in current_app.config["FORM_LANGUAGES"]:
+        return reader
+    if has_request_context() and _endpoint_in(READING_PAGES):
+        return reader
+    return form_language()
+
+
+def mother_tongue() -> str | None:
+    """On the form's pages, the reader's language when the page itself is in Danish or English."""
+    reader = reader_language()
+    if has_request_context() and _endpoint_in(FORM_PAGES) and not _endpoint_in(READING_PAGES) \
+            and reader not in current_app.config["FORM_LANGUAGES"]:
+        return reader
+    return None
+
+
+def language_tag(code) -> str:
+    """The BCP 47 tag for HTML's lang and hreflang: fa_AF -> fa-AF."""
+    return str(code).replace("_", "-")
+
+
+def text_direction(code) -> str:
+    """"rtl" or "ltr", as CLDR (through Babel) knows the language: never guessed from the text."""
+    return Locale.parse(str(code)).text_direction
+
+
+def script_of(code) -> str:
+    """The language's usual script (CLDR's likely subtags): "Latn", "Arab", "Cyrl", "Ethi", ..."""
+    locale = Locale.parse(str(code))
+    if locale.script:
+        return locale.script
+    likely = get_global("likely_subtags").get(locale.language, "")
+    parts = likely.split("_")
+    return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else "Latn"
+
+
+def language_name(code, in_language=None) -> str:
+    """A language's name: in itself (the chooser's, from the settings), or in another language (CLDR)."""
+    if in_language is None:
+        return current_app.config["LANGUAGES"].get(code, code)
+    name = Locale.parse(code).get_display_name(str(in_language))
+    return name[:1].upper() + name[1:]
+
+
+@functools.lru_cache(maxsize=32)
+def _catalogue_flags(directory: str, code: str) -> frozenset:
+    path = Path(directory) / code / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return frozenset()
+    with path.open("rb") as po:
+        return frozenset(message.id if isinstance(message.id, str) else message.id[0]
+                         for message in read_po(po) if message.id and message.fuzzy and message.string)
+
+
+def unchecked_messages(code) -> frozenset:
+    """The msgids whose translation into `code` nobody has checked yet (gettext's `fuzzy` flag)."""
+    if str(code) in current_app.config["FORM_LANGUAGES"]:
+        return frozenset()
+    return _catalogue_flags(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], str(code))
+
+
+def _note_if_unchecked(string) -> None:
+    """Remember, for this request, that the page shows a translation nobody has checked."""
+    if has_request_context() and not g.get("unchecked_text_shown"):
+        locale = get_locale()
+        if locale is not None and string in unchecked_messages(locale):
+            g.unchecked_text_shown = True
+
+
+def shows_unchecked_text() -> bool:
+    return bool(has_request_context() and g.get("unchecked_text_shown"))
 
 
 def current_translations():
@@ -49,6 +170,7 @@ def _gettext_with(translations):
     @pass_context
     def gettext(context, string, **variables):
         translated = (translations or current_translations()).ugettext(string)
+        _note_if_unchecked(string)
         if context.eval_ctx.autoescape:
             # The text is ours (the catalogue); the variables are escaped by Markup's %.
             translated = Markup(translated)  # nosec B704 - catalogue text, not input
@@ -61,6 +183,7 @@ def _translate(string, **variables):
     if not has_app_context():
         return gettext(string, **variables)
     translated = current_translations().ugettext(string)
+    _note_if_unchecked(string)
     return translated % variables if variables else translated
 
 
@@ -74,11 +197,65 @@ def current_lang() -> str:
     return str(get_locale() or "da")
 
 
-def lang_url(code: str) -> str:
-    """The current page in another language."""
+def lang_url(code: str, parameter: str = "lang") -> str:
+    """The current page in another language (parameter "form_lang": with the form in another language)."""
     args = request.args.to_dict(flat=False)
-    args["lang"] = [code]
+    args[parameter] = [code]
     return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def in_language(code, string, **variables) -> Markup:
+    """`string` from the catalogue of `code`, whatever the page's language (the form's explanations and
+    consent text in the reader's own language). Marks the page when the translation is unchecked."""
+    with force_locale(code):
+        translated = get_translations().ugettext(string)
+        _note_if_unchecked(string)
+    translated = Markup(translated)  # nosec B704 - catalogue text, not input; variables escaped by %
+    return translated % variables if variables or "%" in translated else translated
+
+
+def render_in_language(code, template, **context) -> Markup:
+    """A template rendered wholly in `code` (the consent text in the reader's language, and in Danish)."""
+    from flask import render_template
+    with force_locale(code):
+        return Markup(render_template(template, **context))  # nosec B704 - our template, autoescaped
+
+
+def is_unchecked(code, string) -> bool:
+    return string in unchecked_messages(code)
+
+
+def chooser_languages() -> list[dict]:
+    """The language chooser's entries: every offered language on the applicant's pages, Danish and English
+    elsewhere; each named in itself, the current one first."""
+    codes = list(current_app.config["LANGUAGES"]) if offers_every_language() \
+        else list(current_app.config["FORM_LANGUAGES"])
+    current = reader_language() if offers_every_language() else current_lang()
+    if current not in codes:
+        current = current_lang()
+    entries = [{"code": code, "tag": language_tag(code), "name": language_name(code),
+                "dir": text_direction(code), "current": code == current} for code in codes]
+    return sorted(entries, key=lambda entry: not entry["current"])
+
+
+def _described(code):
+    if not code:
+        return None
+    return {"code": code, "tag": language_tag(code), "dir": text_direction(code), "name": language_name(code)}
+
+
+def page_stylesheets() -> list[str]:
+    """The extra stylesheets of a page, by the languages it shows: a right-to-left override, and the fonts
+    of a script other than Latin. A Danish or English page without another language has none."""
+    shown = [current_lang()] + ([mother_tongue()] if mother_tongue() else [])
+    sheets = []
+    if any(text_direction(code) == "rtl" for code in shown[:1]):
+        sheets.append("css/rtl.css")
+    for code in shown:
+        sheet = SCRIPT_FONTS.get(script_of(code))
+        if sheet and sheet not in sheets:
+            sheets.append(sheet)
+    return sheets
 
 
 STANDARD_FORMATS = ("short", "medium", "long", "full")
@@ -142,17 +319,28 @@ def init_app(app):
     app.jinja_env.filters["datetimeformat"] = format_datetime
     app.jinja_env.filters["dateformat"] = format_date
 
+    app.jinja_env.globals.update(in_language=in_language, is_unchecked=is_unchecked,
+                                 render_in_language=render_in_language,
+                                 shows_unchecked_text=shows_unchecked_text, N_=lambda string: string)
+
     @app.context_processor
     def _language_context():
-        return {"current_lang": current_lang(), "lang_url": lang_url if has_request_context() else None,
-                "_": _gettext_with(current_translations())}
+        if not has_request_context():
+            return {"current_lang": current_lang(), "lang_url": None, "_": _gettext_with(current_translations())}
+        lang = current_lang()
+        return {"current_lang": lang, "lang_url": lang_url, "_": _gettext_with(current_translations()),
+                "html_lang": language_tag(lang), "text_direction": text_direction(lang),
+                "chooser_languages": chooser_languages(), "mother_tongue": _described(mother_tongue()),
+                "form_language": form_language(), "page_stylesheets": page_stylesheets()}
 
     @app.after_request
     def _remember_language(response):
-        chosen = request.args.get("lang")
-        if chosen in app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != chosen:
-            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
-                                httponly=True, secure=app.config["SESSION_COOKIE_SECURE"])
+        for parameter, cookie, offered in (("lang", LANG_COOKIE, app.config["LANGUAGES"]),
+                                           ("form_lang", FORM_LANG_COOKIE, app.config["FORM_LANGUAGES"])):
+            chosen = request.args.get(parameter)
+            if chosen in offered and request.cookies.get(cookie) != chosen:
+                response.set_cookie(cookie, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                                    httponly=True, secure=app.config["SESSION_COOKIE_SECURE"])
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
         return response

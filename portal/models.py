@@ -189,7 +189,7 @@ class Application(BaseModel):
     reference = CharField(unique=True, null=True)          # given at submission
     status = CharField(default="draft")                    # indexed with the queue's indexes below
     source = CharField(default="self")
-    language = CharField(max_length=2, default="da")
+    language = CharField(max_length=8, default="da")       # any offered language (config LANGUAGES): fa_AF
     answers = JSONField(default=dict)
     completed_steps = JSONField(default=list)
     full_name = CharField(null=True)
@@ -286,7 +286,7 @@ class Outbox(BaseModel):
     recipient = CharField()
     subject = CharField()
     body = TextField()
-    language = CharField(max_length=2)
+    language = CharField(max_length=8)
     created_at = DateTimeField(default=now_utc)
     next_attempt_at = DateTimeField(default=now_utc, index=True)
     attempts = IntegerField(default=0)

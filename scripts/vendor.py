@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import io
 import json
+import posixpath
 import re
 import subprocess
 import sys
@@ -30,10 +31,12 @@ PACKAGES = {
     "dkfds": ("11.2.0", "93d6b1deebdaafb8d08c7be075f1bbe09fbcfa606765b600cde951ddbb92be61"),
     "htmx.org": ("2.0.11", "165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e"),
     "axe-core": ("4.14.1", "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"),
+    "@fontsource/ibm-plex-sans-arabic": ("5.3.0", "282f301531ee62f317673553a3cd4ff9d0bc7bebfd5d9bcfe82ce2db9b64ff47"),
+    "@fontsource/noto-sans-ethiopic": ("5.3.0", "3ac837b13068cbef711c7779d48e4b08291b037dac7d4520c49f3494409da048"),
 }
 
 # Directories this script owns completely: files in them that it did not write are removed.
-MANAGED_DIRS = [VENDOR / "dkfds", VENDOR / "htmx", ROOT / "tests" / "browser" / "vendor"]
+MANAGED_DIRS = [VENDOR / "dkfds", VENDOR / "htmx", VENDOR / "fonts", ROOT / "tests" / "browser" / "vendor"]
 
 # DKFDS theme: "dkfds" (neutral), "dkfds-borgerdk" or "dkfds-virkdk".
 DKFDS_THEME = "dkfds"
@@ -49,6 +52,47 @@ FONT_SUBSETS = {
               "U+2039-203A,U+2044,U+2074,U+20AC,U+2122,U+2212,U+FB01-FB02",
     "Latin2": "U+0100-024F,U+0259,U+1E00-1EFF,U+20A0-20AB,U+20AD-20CF,U+2C60-2C7F,U+A720-A7FF",
 }
+
+# The fonts of the scripts other than Latin (issue 23), each with its own stylesheet in vendor/fonts/, which a
+# page links only when it shows that script (portal.i18n.SCRIPT_FONTS): a Danish or English page downloads
+# none of them. Each is declared as a face of "IBM Plex Sans", DKFDS's family, limited by unicode-range, so
+# the browser takes its letters from it and everything else from Plex, with no change to DKFDS's CSS.
+# Only the weights DKFDS's text uses most (400, 600); 700 is drawn with 600. Arabic: 400 alone, bold drawn by
+# the browser, so that a first visit in Arabic stays under 200 KB (issue 23). woff2 only. The files are
+# fontsource's per-script subsets already (Arabic 43 KB, Ethiopic 75 KB a weight); subsetting further to the
+# pages' own letters would need fontTools, which the project does not install.
+SCRIPT_FONTS = {
+    # stylesheet: (package, [(weight, file in the package)], unicode-range, licence file, licence name)
+    "arabic": ("@fontsource/ibm-plex-sans-arabic",
+               [(400, "files/ibm-plex-sans-arabic-arabic-400-normal.woff2")],
+               "U+0600-06FF,U+0750-077F,U+0870-088E,U+0890-0891,U+0897-08E1,U+08E3-08FF,U+200C-200E,"
+               "U+2010-2011,U+204F,U+2E41,U+FB50-FDFF,U+FE70-FE74,U+FE76-FEFC", "LICENSE",
+               "LICENSE-IBMPlexSansArabic.txt"),
+    "ethiopic": ("@fontsource/noto-sans-ethiopic",
+                 [(400, "files/noto-sans-ethiopic-ethiopic-400-normal.woff2"),
+                  (600, "files/noto-sans-ethiopic-ethiopic-600-normal.woff2")],
+                 "U+030E,U+1200-1399,U+2D80-2DDE,U+AB01-AB2E", "LICENSE", "LICENSE-NotoSansEthiopic.txt"),
+}
+# Ukrainian: IBM Plex Sans's own Cyrillic subset, from the DKFDS package (its split fonts have it).
+CYRILLIC_RANGE = "U+0400-045F,U+0490-0491,U+04B0-04B1,U+2116"
+
+
+def font_face(weight, filename, unicode_range):
+    return ("@font-face{font-display:swap;font-family:IBM Plex Sans;font-style:normal;"
+            f'font-weight:{weight};src:url({filename}) format("woff2");unicode-range:{unicode_range}}}\n')
+
+
+def script_font_files(name, tar):
+    package, faces, unicode_range, licence, licence_name = SCRIPT_FONTS[name]
+    out, css = {}, [f"/* Written by scripts/vendor.py from {package}@{PACKAGES[package][0]}. */\n"]
+    for weight, path in faces:
+        filename = posixpath.basename(path)
+        out[f"static/vendor/fonts/{filename}"] = member(tar, path)
+        css.append(font_face(weight, filename, unicode_range))
+    out[f"static/vendor/fonts/{name}.css"] = "".join(css).encode()
+    out[f"static/vendor/fonts/{licence_name}"] = member(tar, licence)
+    return out
+
 
 # Symbols copied from DKFDS's all-svg-icons.svg into our smaller sprite img/icons.svg.
 # Reference one as <svg class="icon-svg" ...><use href="{{ url_for('static',
@@ -165,6 +209,13 @@ def dkfds_files(tar):
     if left:
         fail(f"unexpected url() in DKFDS CSS: {left[:5]}")
 
+    css = [f"/* Written by scripts/vendor.py: IBM Plex Sans Cyrillic from dkfds@{PACKAGES['dkfds'][0]}. */\n"]
+    for weight, style_name in FONT_WEIGHTS.items():
+        filename = f"IBMPlexSans-{style_name}-Cyrillic.woff2"
+        out[f"static/vendor/fonts/{filename}"] = member(tar, f"dist/fonts/IBMPlexSans/split/woff2/{filename}")
+        css.append(font_face(weight, filename, CYRILLIC_RANGE))
+    out["static/vendor/fonts/cyrillic.css"] = "".join(css).encode()
+
     sprite = member(tar, "dist/img/all-svg-icons.svg").decode()
     out["static/vendor/dkfds/img/icons.svg"] = build_sprite(sprite).encode()
     out["static/vendor/dkfds/LICENSE.md"] = member(tar, "LICENSE.md")
@@ -208,6 +259,9 @@ def vendor():
         for name, extract in (("dkfds", dkfds_files), ("htmx.org", htmx_files), ("axe-core", axe_files)):
             with fetch(name, Path(tmp)) as tar:
                 files.update(extract(tar))
+        for name, (package, *_rest) in SCRIPT_FONTS.items():
+            with fetch(package, Path(tmp)) as tar:
+                files.update(script_font_files(name, tar))
 
     changed = sum(write_if_changed(ROOT / rel, data) for rel, data in files.items())
     wanted = {ROOT / rel for rel in files}

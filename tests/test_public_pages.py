@@ -5,9 +5,9 @@
 def test_each_language_and_address_gets_its_own_page(client):
     english = client.get("/?lang=en").get_data(as_text=True)
     danish = client.get("/?lang=da").get_data(as_text=True)
-    assert '<html lang="en">' in english and '<html lang="da">' in danish
+    assert '<html lang="en" dir="ltr">' in english and '<html lang="da" dir="ltr">' in danish
     assert client.get("/?lang=en").get_data(as_text=True) == english
-    assert '<html lang="da">' in client.get("/privacy?lang=da").get_data(as_text=True)
+    assert '<html lang="da" dir="ltr">' in client.get("/privacy?lang=da").get_data(as_text=True)
     assert "session=" not in client.get("/").headers.get("Set-Cookie", "")        # no session made for it
 
 

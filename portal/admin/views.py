@@ -1,12 +1,14 @@
 """/admin/: programmes, rule sets, users (admins only)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import admin_only
 from ..htmx import is_htmx, page_or_fragment
+from ..i18n import language_name
 from ..models import Programme, Site
+from ..mother_tongue import translation_counts
 from ..security import keeps_input
 from ..services import mentors as companies
 from ..services import cohorts
@@ -20,6 +22,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # GET/POST  /admin/programmes/<id>/edit               name, company, sites, dates and places (htmx: as above)
 # GET/POST  /admin/programmes/<id>/rules              thresholds and catchment; saving makes a new version
 # GET/POST  /admin/programmes/<id>/recompute          confirm, then re-check the open applications
+# GET       /admin/translations                       per language: strings checked, unchecked, missing
 
 
 def _programme(programme_id) -> Programme:
@@ -136,3 +139,14 @@ def recompute(programme_id):
             return redirect(url_for("admin.rules", programme_id=programme.id))
     return render_template("admin/recompute.html", programme=programme, form=form, version=version,
                            open_count=rule_versions.open_applications(programme).count())
+
+
+@bp.get("/translations")
+@admin_only
+def translations():
+    """Per language (English is the source): how many strings someone checked, how many are an unchecked
+    translation (shown with a note), how many are missing (shown in English)."""
+    directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
+    languages = [{"code": code, "name": language_name(code), "counts": translation_counts(directory, code)}
+                 for code in current_app.config["LANGUAGES"] if code != "en"]
+    return render_template("admin/translations.html", languages=languages)

@@ -40,8 +40,9 @@ class AboutYouStep(BaseForm):
     full_name = StringField(_l("Full name"), [DataRequired(_l("Enter your full name")),
                                               Length(max=NAME_MAX, message=_l("Your name can be at most 200 characters"))])
     birth_year = YearField(_l("Year of birth"), [InputRequired(_l("Enter the year you were born"))])
+    # Choices: every offered language (apply/wiring.py, from the settings); the letters are written in it.
     language = RadioField(_l("Which language should we write to you in?"), choices=LANGUAGE_CHOICES,
-                          validators=[InputRequired(_l("Choose Danish or English"))])
+                          validators=[InputRequired(_l("Choose the language we write to you in"))])
 
     def validate_birth_year(self, field):
         latest = _this_year() - 15
@@ -50,12 +51,16 @@ class AboutYouStep(BaseForm):
 
 
 class ContactStep(BaseForm):
-    email = EmailField(_l("Email address"), [Optional(), Length(max=254), Email(_l("Enter an email address like name@example.com"))])
+    # Addresses, numbers and postcodes read left to right on a right-to-left page too.
+    email = EmailField(_l("Email address"), [Optional(), Length(max=254), Email(_l("Enter an email address like name@example.com"))],
+                       render_kw={"dir": "ltr"})
     phone = TelField(_l("Phone number"), [Optional(), Length(max=30, message=_l("Enter a phone number of at most 30 characters")),
-                                          Regexp(r"^\+?[0-9 ()\-]{6,30}$", message=_l("Enter a phone number, like 12 34 56 78 or +45 12 34 56 78"))])
+                                          Regexp(r"^\+?[0-9 ()\-]{6,30}$", message=_l("Enter a phone number, like 12 34 56 78 or +45 12 34 56 78"))],
+                    render_kw={"dir": "ltr"})
     address = StringField(_l("Street address"), [DataRequired(_l("Enter your street and house number")), Length(max=TEXT_MAX)])
     postcode = StringField(_l("Postcode"), [DataRequired(_l("Enter your postcode")),
-                                            Regexp(r"^[0-9]{4}$", message=_l("Enter a Danish postcode of 4 digits, like 2300"))])
+                                            Regexp(r"^[0-9]{4}$", message=_l("Enter a Danish postcode of 4 digits, like 2300"))],
+                            render_kw={"dir": "ltr"})
     municipality = SelectField(_l("Municipality"), validators=[DataRequired(_l("Choose your municipality"))])
 
     def validate(self, extra_validators=None):

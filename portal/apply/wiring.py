@@ -1,15 +1,15 @@
 """Builds the step forms (with their choices), turns them into stored answers, and back into a summary."""
 import re
 
-from flask import request, session, url_for
-from flask_babel import get_locale
+from flask import current_app, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from .. import answers as flow
 from .. import places
 from ..answers import TITLES
-from ..i18n import lazy_gettext as _l
+from ..i18n import current_lang, language_name, lazy_gettext as _l, reader_language
 from ..models import Municipality
+from ..mother_tongue import STEP_EXPLANATIONS
 from ..services.registration import unsaved_input
 from . import forms as f
 
@@ -27,7 +27,7 @@ def build_form(step, application, formdata=_UNSET):
     """The step's form holding the posted values, else the saved answers; choices filled in."""
     saved = dict((application.answers or {}).get(step) or {}) if application else {}
     if step == "about-you" and not saved:
-        saved["language"] = str(get_locale() or "da")
+        saved["language"] = reader_language()      # the language the applicant reads the portal in
     typed = unsaved_input(application, step) if formdata is _UNSET and request.method == "GET" else None
     if typed:                              # typed before the person went back or changed language
         formdata = MultiDict([(name, value) for name, values in typed.items() for value in values])
@@ -41,8 +41,19 @@ def build_form(step, application, formdata=_UNSET):
     return form
 
 
+def letter_language_choices():
+    """Every offered language, for the applicant's letters: named in the page's language, and in itself."""
+    choices = []
+    for code, own_name in current_app.config["LANGUAGES"].items():
+        label = dict(f.LANGUAGE_CHOICES).get(code) or language_name(code, current_lang())
+        choices.append((code, label if code in current_app.config["FORM_LANGUAGES"] else f"{label} – {own_name}"))
+    return choices
+
+
 def _fill_choices(form, step):
-    if step == "contact":
+    if step == "about-you":
+        form.language.choices = letter_language_choices()
+    elif step == "contact":
         form.municipality.choices = municipality_choices()
     elif step == "residence":
         form.country_of_origin.choices = f.country_choices(origin=True)
@@ -138,6 +149,7 @@ def step_context(step, application, form):
         "action_url": url_for("apply.step", step=step, **({"return": "check"} if returning else {})),
         "resume_link": session.pop("resume_link", None) if request.method == "GET" else None,
         "leave_form": "step-form",         # the back link and the language switch post it (typed input kept)
+        "step_explanation": STEP_EXPLANATIONS.get(step),   # under the heading, in the reader's own language
     }
     if step == "contact":
         codes = places.municipalities_for(form.postcode.data)

@@ -1,5 +1,5 @@
 """/review/: the staff review queue, one application's file, decisions, notes and the CSV export."""
-from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,7 @@ from ..access import staff_only
 from ..clock import now_utc
 from ..eligibility import Assessment
 from ..htmx import is_htmx
-from ..i18n import lazy_gettext as _l
+from ..i18n import current_lang, language_name, lazy_gettext as _l
 from ..lifecycle import Status
 from ..models import Municipality, Programme
 from ..referrals.forms import CONSENT_HOW
@@ -212,7 +212,8 @@ def _export_words():
     """Words for the codes in the CSV, in the reader's language (resolved now, not while streaming)."""
     labels = {"status": STATUS_LABELS, "verdict": VERDICT_LABELS,
               "source": {"self": _l("Applied themselves"), "referral": _l("Referred")},
-              "language": {"da": _l("Danish"), "en": _l("English")}}
+              "language": {**{code: language_name(code, current_lang()) for code in current_app.config["LANGUAGES"]},
+                           "da": _l("Danish"), "en": _l("English")}}
     return {column: {code: str(text) for code, text in table.items()} for column, table in labels.items()}
 
 

@@ -41,7 +41,8 @@ def _is_full(error: BaseException | None) -> bool:
 
 def new_draft(language: str, source: str = "self") -> Application:
     try:
-        return Application.create(language=language if language in ("da", "en") else "da", source=source)
+        offered = current_app.config["LANGUAGES"]
+        return Application.create(language=language if language in offered else "da", source=source)
     except OperationalError as error:
         if _is_full(error):
             raise StorageFull() from error

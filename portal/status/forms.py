@@ -6,9 +6,11 @@ from ..i18n import lazy_gettext as _l
 
 
 class FindApplicationForm(BaseForm):
-    reference = StringField(_l("Reference number"), [DataRequired(_l("Enter your reference number")), Length(max=20)])
+    reference = StringField(_l("Reference number"), [DataRequired(_l("Enter your reference number")), Length(max=20)],
+                            render_kw={"dir": "ltr"})       # read left to right on a right-to-left page too
     email = EmailField(_l("Email address"), [DataRequired(_l("Enter the email address you applied with")), Length(max=254),
-                                             Email(_l("Enter an email address like name@example.com"))])
+                                             Email(_l("Enter an email address like name@example.com"))],
+                       render_kw={"dir": "ltr"})
 
 
 class ConfirmForm(BaseForm):

@@ -399,7 +399,7 @@ def test_the_pages_have_labelled_fields_and_unique_ids(admin, programme):
 
 def test_the_pages_are_in_danish(admin, programme):
     new = text(admin.get("/admin/programmes/new?lang=da"))
-    assert '<html lang="da">' in new and "Opret et forløb" in new and "Create a programme" not in new
+    assert '<html lang="da" dir="ltr">' in new and "Opret et forløb" in new and "Create a programme" not in new
     assert "Antal pladser" in new
     edit = text(admin.get(f"/admin/programmes/{programme.id}/edit?lang=da"))
     assert "Ret Erhvervsmentor 2027" in edit and "Save changes" not in edit

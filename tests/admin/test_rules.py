@@ -75,7 +75,7 @@ def test_every_field_has_a_label_and_checkbox_groups_have_a_legend(admin, progra
 
 def test_the_page_works_in_danish_too(admin, programme):
     response = admin.get(f"/admin/programmes/{programme.id}/rules?lang=da")
-    assert response.status_code == 200 and '<html lang="da">' in text(response)
+    assert response.status_code == 200 and '<html lang="da" dir="ltr">' in text(response)
 
 
 # Saving and versions ---------------------------------------------------------------------------
