@@ -96,6 +96,7 @@ POLICY = {
     "admin.edit_programme": both(ADMIN),
     "admin.rules": both(ADMIN),
     "admin.recompute": both(ADMIN),
+    "admin.settings": both(ADMIN),
     "accounts.users": {"GET": ADMIN},
     "accounts.invite": both(ADMIN),
     "accounts.change_active": both(ADMIN),
