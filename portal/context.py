@@ -1,10 +1,12 @@
-"""What every template may use: the navigation for the signed-in user's role."""
+"""What every template may use: the navigation for the signed-in user's role, and the association's contact."""
 from dataclasses import dataclass
 
 from babel import Locale
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
+from peewee import DatabaseError
+from werkzeug.local import LocalProxy
 
 from . import lifecycle
 from .i18n import current_lang, gettext
@@ -56,6 +58,24 @@ def country_name(code: str | None) -> str:
     return Locale.parse(current_lang()).territories.get(code, code)
 
 
+def current_association():
+    """The association's contact details (services/association.py), read once per request or app context."""
+    if "association" not in g:
+        from .models import Association
+        from .services import association
+        try:
+            g.association = association.current()
+        except DatabaseError:
+            # The error page for a database that does not answer has a footer too: without the contact.
+            g.association = Association()
+    return g.association
+
+
+# `association` in every template, macro and email: name, address, phone, email, privacy_contact,
+# privacy_email, `is_set` (name and email given) and `privacy_address` (where to write about personal data).
+association = LocalProxy(current_association)
+
+
 class LifecycleWords:
     """The life cycle's words for templates (`lifecycle.status_text(code)`), translated when shown."""
     Status = lifecycle.Status
@@ -85,7 +105,7 @@ def init_app(app):
     # Names where a page would otherwise show a code: every template and macro (imported with or without
     # context) may call them.
     app.jinja_env.globals.update(municipality_name=municipality_name, country_name=country_name,
-                                 lifecycle=LifecycleWords)
+                                 lifecycle=LifecycleWords, association=association)
     @app.context_processor
     def _navigation():
         return {"nav_links": nav_links(), "view_endpoints": app.view_functions}

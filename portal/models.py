@@ -492,10 +492,35 @@ class CohortFigures(BaseModel):
         indexes = ((("programme", "municipality"), True),)
 
 
+class Association(BaseModel):
+    """The association that runs the programme, as an admin sets it at /admin/settings: one row (id 1), written
+    by the first save (services/association.py). Not personal data but for the data-protection contact's name."""
+    name = CharField(max_length=200, default="")
+    address = CharField(max_length=200, default="")        # street, postcode and town on one line
+    phone = CharField(max_length=30, default="")
+    email = CharField(max_length=254, default="")
+    privacy_contact = CharField(max_length=200, default="")   # the data-protection contact (a person or a role)
+    privacy_email = CharField(max_length=254, default="")     # where to write about personal data
+    updated_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "association"
+
+    @property
+    def is_set(self) -> bool:
+        """Whether an admin has given at least the name and an email (what a page needs to name a contact)."""
+        return bool(self.name and self.email)
+
+    @property
+    def privacy_address(self) -> str:
+        """Where to write about personal data: the data-protection contact's email, else the association's."""
+        return self.privacy_email or self.email
+
+
 ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, LoginThrottle, Company, Site, SiteCatchment,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
               EmailCount, AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
-              Milestone, Outcome, CohortFigures]
+              Milestone, Outcome, CohortFigures, Association]
 
 # Indexes that only PostgreSQL has, made by a migration rather than declared on a model (a GIN index with an
 # operator class has no SQLite equivalent: migrations/0004_trigram_search.py and 0019; a partial index SQLite's

@@ -1,12 +1,14 @@
-"""Admin forms: a programme's details, its eligibility rules and catchment, and the re-check confirmation."""
+"""Admin forms: a programme's details, its eligibility rules and catchment, the re-check confirmation, and the
+association's contact details."""
 from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField)
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TelField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp,
+                                ValidationError)
 from wtforms.widgets import TextInput
 
 from ..answers import RESIDENCE_CHOICES
@@ -231,3 +233,30 @@ def problem_message(problem) -> str:
     if problem.code == "unknown_site":
         return _("Choose sites from the list")
     return _("Choose a company from the list")      # unknown_company
+
+
+ENTER_EMAIL = _l("Enter an email address like name@example.com")
+ENTER_PHONE = _l("Enter a phone number, like 12 34 56 78 or +45 12 34 56 78")
+
+
+class AssociationForm(BaseForm):
+    """The association's contact details, shown in the footer, on the privacy page and in emails."""
+    name = StringField(_l("The association's name"),
+                       [DataRequired(_l("Enter the association's name")),
+                        Length(max=200, message=_l("The name can be at most 200 characters"))])
+    address = StringField(_l("Address"),
+                          [DataRequired(_l("Enter the association's address")),
+                           Length(max=200, message=_l("The address can be at most 200 characters"))])
+    phone = TelField(_l("Phone number (optional)"),
+                     [Optional(), Length(max=30, message=_l("Enter a phone number of at most 30 characters")),
+                      Regexp(r"^\+?[0-9 ()\-]{6,30}$", message=ENTER_PHONE)])
+    email = EmailField(_l("Email address"), [DataRequired(_l("Enter the association's email address")),
+                                             Length(max=254), Email(ENTER_EMAIL)])
+    privacy_contact = StringField(_l("Data-protection contact (optional)"),
+                                  [Optional(), Length(max=200, message=_l("The name can be at most 200 characters"))])
+    privacy_email = EmailField(_l("The data-protection contact's email address (optional)"),
+                               [Optional(), Length(max=254), Email(ENTER_EMAIL)])
+
+    def details(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in
+                ("name", "address", "phone", "email", "privacy_contact", "privacy_email")}

@@ -1,4 +1,4 @@
-"""/admin/: programmes, rule sets, users (admins only)."""
+"""/admin/: programmes, rule sets, the association's contact details, translations (admins only)."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -11,9 +11,10 @@ from ..models import Programme, Site
 from ..mother_tongue import translation_counts
 from ..security import keeps_input
 from ..services import mentors as companies
+from ..services import association as association_service
 from ..services import cohorts
 from ..services import rule_versions
-from .forms import (NewProgrammeForm, ProgrammeForm, RecomputeForm, programme_form, programme_form_data,
+from .forms import (AssociationForm, NewProgrammeForm, ProgrammeForm, RecomputeForm, programme_form, programme_form_data,
                     rules_form, rules_form_data)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,6 +24,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # GET/POST  /admin/programmes/<id>/rules              thresholds and catchment; saving makes a new version
 # GET/POST  /admin/programmes/<id>/recompute          confirm, then re-check the open applications
 # GET       /admin/translations                       per language: strings checked, unchecked, missing
+# GET/POST  /admin/settings                           the association's contact details
 
 
 def _programme(programme_id) -> Programme:
@@ -150,3 +152,16 @@ def translations():
     languages = [{"code": code, "name": language_name(code), "counts": translation_counts(directory, code)}
                  for code in current_app.config["LANGUAGES"] if code != "en"]
     return render_template("admin/translations.html", languages=languages)
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_only
+@keeps_input
+def settings():
+    """The association's contact details: the footer, the privacy page and emails show them."""
+    saved = association_service.current()
+    form = AssociationForm(data={name: getattr(saved, name) for name in association_service.FIELDS})
+    if form.validate_on_submit():
+        changed = association_service.save(form.details(), _actor())
+        flash(_("Saved the association's contact details.") if changed else _("Nothing was changed."),
+              "success" if changed else "info")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, saved=saved)

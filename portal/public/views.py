@@ -3,10 +3,11 @@ from flask import Blueprint, jsonify, render_template
 
 from ..access import public
 from ..db import database
+from ..services import retention
 
 bp = Blueprint("public", __name__)
 # GET /          start page
-# GET /privacy   what we keep and why
+# GET /privacy   what we keep, why and for how long; who is responsible; your rights
 # GET /healthz   {"status": "ok"} when the database answers
 
 
@@ -20,8 +21,8 @@ def index():
 @bp.get("/privacy")
 @public
 def privacy():
-    """What data the portal keeps, why, and for how long."""
-    return render_template("public/privacy.html")
+    """What data the portal keeps, why, on what legal basis, for how long, and the reader's rights (GDPR art. 13)."""
+    return render_template("public/privacy.html", periods=retention.periods())
 
 
 @bp.get("/healthz")

@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 import pyotp
 
 from ..db import database
-from ..models import (Application, Company, Meeting, MentorProfile, Milestone, Outcome, Pair, Programme,
-                      ProgrammeSite, ProgrammeStart, RuleSetVersion, Site, SiteCatchment, User)
+from ..models import (Application, Association, Company, Meeting, MentorProfile, Milestone, Outcome, Pair,
+                      Programme, ProgrammeSite, ProgrammeStart, RuleSetVersion, Site, SiteCatchment, User)
 from . import authentication
 
 DEFAULT_RULES = {"min_cefr": "B1", "min_isced": 5, "min_work_years": 2.0,
@@ -58,6 +58,11 @@ COHORT_2016 = [
     ("Karim Sultani", "751", "Business administration", "Sales", "internship"),
     ("Dima Darwish", "751", "Civil engineering", "Construction", "none"),
 ]
+# The association's contact details (an admin changes them at /admin/settings): made up, like the rest.
+ASSOCIATION = {"name": "Foreningen Mangfoldigt Arbejdsliv (demo)", "address": "Nørregade 7, 1165 København K",
+               "phone": "+45 33 12 34 56", "email": "kontakt@demo.mentorbro.dk",
+               "privacy_contact": "Databeskyttelsesrådgiver Dorte Dam",
+               "privacy_email": "persondata@demo.mentorbro.dk"}
 MILESTONE_FOR = {"job": "job_offer", "education": "education_started", "internship": "internship_started",
                  "self_employed": "business_started"}
 
@@ -68,6 +73,7 @@ def seed(make_password) -> list[tuple[str, str, str]]:
         return []
     created = []
     with database.atomic():
+        Association.insert(id=1, **ASSOCIATION).on_conflict_ignore().execute()
         company = Company.create(name="Demo IT A/S")
         programme = Programme.create(name="Erhvervsmentor 2027", company=company, start_date=date(2027, 3, 1))
         for name, address, postcode, town, catchment in SITES:

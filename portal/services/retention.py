@@ -5,6 +5,8 @@ of its cohort's anonymous figures is kept (services/cohort_figures.py), so past 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from peewee import fn
+
 from ..db import database
 from ..mail import MAX_ATTEMPTS
 from .. import lifecycle
@@ -32,6 +34,22 @@ class PurgeReport:
     login_attempts: int = 0
     emails: int = 0
     email_counts: int = 0
+
+
+@dataclass(frozen=True)
+class Periods:
+    """How long `purge` keeps things, in days, for the privacy page to tell applicants."""
+    drafts: int
+    closed: int                   # the longest any programme keeps a closed application (or the default)
+    erasure: int                  # an erasure request is carried out within this
+    emails: int
+
+
+def periods() -> Periods:
+    """The periods this module applies, in days."""
+    longest = Programme.select(fn.MAX(Programme.retention_days)).scalar() or 0
+    return Periods(drafts=DRAFT_LIFETIME.days, closed=max(longest, DEFAULT_RETENTION.days),
+                   erasure=erasures.DUE_AFTER.days, emails=EMAIL_LIFETIME.days)
 
 
 def _stale(now: datetime, requested: list[int]):

@@ -97,6 +97,7 @@ POLICY = {
     "admin.rules": both(ADMIN),
     "admin.recompute": both(ADMIN),
     "admin.translations": {"GET": ADMIN},
+    "admin.settings": both(ADMIN),
     "accounts.users": {"GET": ADMIN},
     "accounts.invite": both(ADMIN),
     "accounts.change_active": both(ADMIN),
