@@ -12,7 +12,7 @@ from flask_babel import format_decimal, get_locale, ngettext
 
 from .eligibility import RESIDENCE_BASES
 from .i18n import lazy_gettext as _l
-from .models import Municipality
+from .models import CONTACT_SHARING_CONSENTS, Municipality
 
 # ---------------------------------------------------------------- the steps, in order (pure)
 
@@ -48,7 +48,8 @@ def previous_step(step: str) -> str | None:
 
 # ---------------------------------------------------------------- the words for coded answers
 
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-12"        # from 2026-12: the mentor receives the mentee's name, email and phone
+assert CONSENT_VERSION in CONTACT_SHARING_CONSENTS
 NAME_MAX = 200
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2000

@@ -7,22 +7,30 @@ from babel import Locale, dates
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, get_timezone, get_translations, gettext
 from flask_babel.speaklater import LazyString
+from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
 LANG_COOKIE = "lang"
+ACCOUNT_LANGUAGES = ("da", "en")         # what an account's language (User.language) may be
 babel = Babel()
 
 
 def select_locale() -> str:
-    """The reader's language: ?lang=, then the cookie, then the browser, then Danish."""
+    """The reader's language: ?lang=, then a signed-in account's language, then the cookie, then the browser,
+    then Danish."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+    for candidate in (request.args.get("lang"), account_language(), request.cookies.get(LANG_COOKIE)):
         if candidate in languages:
             return candidate
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def account_language() -> str | None:
+    """The language chosen for a signed-in person's account (User.language), which every page follows."""
+    return current_user.language if current_user.is_authenticated else None
 
 
 def current_translations():
@@ -153,6 +161,9 @@ def init_app(app):
         if chosen in app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != chosen:
             response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
                                 httponly=True, secure=app.config["SESSION_COOKIE_SECURE"])
+        if chosen in ACCOUNT_LANGUAGES and account_language() not in (None, chosen):
+            from .services.authentication import set_language      # a signed-in person's choice is kept
+            set_language(current_user, chosen)
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
         return response
