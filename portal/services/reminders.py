@@ -3,6 +3,7 @@ emailed, at most once a fortnight. Each reminder is taken by one conditional upd
 takes an email), so several machines running the command at once send it once."""
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from peewee import fn
 
 from .. import mail
@@ -11,9 +12,9 @@ from ..lifecycle import Status
 from ..models import Application, Meeting, Pair, User
 from . import audit
 from .course import is_overdue
-from .registration import absolute_url
 
 REMIND_EVERY = timedelta(days=14)
+MENTOR_PAGE = "/mentor/"          # DESIGN §6: a stable URL; cron runs outside a request, where url_for cannot
 
 
 def remind_mentors(today: date, now: datetime) -> int:
@@ -43,7 +44,7 @@ def remind_mentors(today: date, now: datetime) -> int:
                 continue
             mail.queue(mentor.email, "meeting_reminder", mentor.language, name=mentor.name,
                        mentee=pair.application.full_name, last_met=last, started_on=pair.started_on,
-                       mentor_url=absolute_url("mentor.index"))
+                       mentor_url=current_app.config["BASE_URL"].rstrip("/") + MENTOR_PAGE)
             audit.record(None, "pair.reminded", pair, object_type="pair", actor_role="system", mentor=mentor.id)
             sent += 1
     return sent
