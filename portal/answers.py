@@ -14,7 +14,7 @@ from .eligibility import RESIDENCE_BASES
 from flask_babel.speaklater import LazyString
 
 from .i18n import current_lang, language_name, lazy_gettext as _l
-from .models import Municipality
+from .models import CONTACT_SHARING_CONSENTS, Municipality
 
 # ---------------------------------------------------------------- the steps, in order (pure)
 
@@ -50,7 +50,8 @@ def previous_step(step: str) -> str | None:
 
 # ---------------------------------------------------------------- the words for coded answers
 
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-12"        # from 2026-12: the mentor receives the mentee's name, email and phone
+assert CONSENT_VERSION in CONTACT_SHARING_CONSENTS
 NAME_MAX = 200
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2000

@@ -99,6 +99,18 @@ def init_app(app):
         with database.connection_context():
             click.echo(f"Ended the course of {cohorts.end_courses(now_utc().date())} pair(s).")
 
+    @app.cli.command("send-reminders")
+    def send_reminders():
+        """Remind mentors whose pair has not met for a month (at most once a fortnight), and ask the six-month
+        question again where neither answered within a week (daily from cron; safe on several machines)."""
+        from .clock import now_utc
+        from .services import follow_up, reminders
+        now = now_utc()
+        with database.connection_context():
+            mentors = reminders.remind_mentors(now.date(), now)
+            pairs = follow_up.remind(now)
+        click.echo(f"Reminded {mentors} mentor(s) to meet; asked {pairs} pair(s) again where they are now.")
+
     @app.cli.command("send-mail")
     def send_mail():
         """Send queued emails that are due (safe to run from cron in several places)."""

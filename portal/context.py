@@ -80,6 +80,7 @@ class LifecycleWords:
     """The life cycle's words for templates (`lifecycle.status_text(code)`), translated when shown."""
     Status = lifecycle.Status
     QUEUE = lifecycle.QUEUE
+    MEETING = lifecycle.MEETING
 
     @staticmethod
     def status_text(status: str | None) -> str:

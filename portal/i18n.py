@@ -20,13 +20,15 @@ from babel.messages.pofile import read_po
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_timezone, get_translations, gettext
 from flask_babel.speaklater import LazyString
+from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
 LANG_COOKIE = "lang"
 FORM_LANG_COOKIE = "form_lang"
+ACCOUNT_LANGUAGES = ("da", "en")         # what an account's language (User.language) may be
 # Endpoints (or blueprints, ending in ".") whose pages are wholly in any offered language.
-READING_PAGES = ("public.", "status.", "apply.done", "apply.resume")
+READING_PAGES = ("public.", "status.", "apply.done", "apply.resume", "follow_up.")
 # Endpoints whose pages are in the form language, with the reader's own language beside it.
 FORM_PAGES = ("apply.",)
 # The stylesheet that brings the font of a script (unicode-range: downloaded only when a page has its letters).
@@ -41,14 +43,20 @@ def _endpoint_in(prefixes) -> bool:
 
 
 def reader_language() -> str:
-    """The language the reader chose: ?lang=, then the cookie, then the browser, then Danish."""
+    """The language the reader chose: ?lang=, then a signed-in account's language, then the cookie, then the
+    browser, then Danish."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+    for candidate in (request.args.get("lang"), account_language(), request.cookies.get(LANG_COOKIE)):
         if candidate in languages:
             return candidate
     return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def account_language() -> str | None:
+    """The language chosen for a signed-in person's account (User.language), which every page follows."""
+    return current_user.language if current_user.is_authenticated else None
 
 
 def form_language() -> str:
@@ -341,6 +349,9 @@ def init_app(app):
             if chosen in offered and request.cookies.get(cookie) != chosen:
                 response.set_cookie(cookie, chosen, max_age=365 * 24 * 3600, samesite="Lax",
                                     httponly=True, secure=app.config["SESSION_COOKIE_SECURE"])
+        if request.args.get("lang") in ACCOUNT_LANGUAGES and account_language() not in (None, request.args["lang"]):
+            from .services.authentication import set_language      # a signed-in person's choice is kept
+            set_language(current_user, request.args["lang"])
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
         return response

@@ -180,5 +180,6 @@ EVENT_LABELS = {
     "application.completed": N_("The course ended"),
     "application.note_added": N_("Added an internal note"),
     "application.viewed": N_("Opened the application"),
+    "application.contact_shared": N_("The applicant agreed that the mentor gets their contact details"),
 }
 

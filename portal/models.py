@@ -175,6 +175,10 @@ class RuleSetVersion(BaseModel):
         indexes = ((("programme", "version"), True),)
 
 
+# The consent texts (answers.CONSENT_VERSION) that tell the applicant their mentor receives their name, email and
+# phone number: from 2026-12 on (issue 20). Under an earlier text the mentee agrees on the status page first.
+CONTACT_SHARING_CONSENTS = frozenset({"2026-12"})
+
 # Only the life cycle's states (migrations/0020 widened it for "waiting" and "closed_duplicate").
 STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in Status) + ")"
 
@@ -221,6 +225,9 @@ class Application(BaseModel):
     erasure_refused_at = DateTimeField(null=True)
     erasure_refused_by = ForeignKeyField(User, null=True, backref="erasures_refused", index=False)
     erasure_refusal_reason = TextField(null=True)
+    # The mentee agreed on the status page that their mentor gets their contact details (migrations/0024): needed
+    # only under a consent text that did not say so (CONTACT_SHARING_CONSENTS).
+    contact_shared_at = DateTimeField(null=True)
 
     class Meta:
         constraints = [
@@ -268,6 +275,11 @@ class Application(BaseModel):
     @classmethod
     def by_public_id(cls, value):
         return cls.get_or_none(cls.public_id == str(value)[:64])
+
+    def shares_contact_with_mentor(self) -> bool:
+        """Whether the mentor may see the mentee's name, email and phone: the consent text said so, or the
+        mentee agreed later on the status page."""
+        return self.consent_version in CONTACT_SHARING_CONSENTS or self.contact_shared_at is not None
 
 
 class OneTimeToken(BaseModel):
@@ -424,6 +436,11 @@ class Pair(BaseModel):
     accepted_by = ForeignKeyField(User)
     accepted_at = DateTimeField(default=now_utc)
     started_on = DateField(null=True)              # when the course began for this pair
+    # Each taken by one conditional update, so that the commands run from cron on several machines send once
+    # (services/reminders.py, services/follow_up.py; migrations/0024).
+    reminded_at = DateTimeField(null=True)             # the mentor was last told the pair has not met for a month
+    follow_up_asked_at = DateTimeField(null=True)      # the six-month question was emailed (at the course's end)
+    follow_up_reminded_at = DateTimeField(null=True)   # and reminded, when neither answered within 7 days
 
     @classmethod
     def of_mentor(cls, mentor):
@@ -464,6 +481,26 @@ class Outcome(BaseModel):
 
     class Meta:
         constraints = [Check("kind IN ('job', 'education', 'internship', 'self_employed', 'none')")]
+
+
+RESPONDENTS = ("mentee", "mentor")
+
+
+class FollowUpAnswer(BaseModel):
+    """An answer to the six-month question ("Where are you now?"), given through a one-time link by the mentee
+    or the mentor: a proposed outcome until a staff member confirms it (which records the Outcome)."""
+    pair = ForeignKeyField(Pair, backref="follow_up_answers", on_delete="CASCADE", index=False)
+    respondent = CharField()                       # "mentee" or "mentor"
+    kind = CharField()                             # as Outcome.kind; "none" is "still looking"
+    answered_at = DateTimeField(default=now_utc)
+    confirmed_at = DateTimeField(null=True)
+    confirmed_by = ForeignKeyField(User, null=True)
+
+    class Meta:
+        table_name = "follow_up_answer"
+        indexes = ((("pair", "respondent"), True),)
+        constraints = [Check("respondent IN ('mentee', 'mentor')"),
+                       Check("kind IN ('job', 'education', 'internship', 'self_employed', 'none')")]
 
 
 class CohortFigures(BaseModel):
@@ -520,7 +557,7 @@ class Association(BaseModel):
 ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, LoginThrottle, Company, Site, SiteCatchment,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
               EmailCount, AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
-              Milestone, Outcome, CohortFigures, Association]
+              Milestone, Outcome, FollowUpAnswer, CohortFigures, Association]
 
 # Indexes that only PostgreSQL has, made by a migration rather than declared on a model (a GIN index with an
 # operator class has no SQLite equivalent: migrations/0004_trigram_search.py and 0019; a partial index SQLite's

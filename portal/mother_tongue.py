@@ -37,6 +37,11 @@ IN_SCOPE_TEMPLATES = (
     "templates/status/_status_text.html",
     "templates/status/withdraw.html",
     "templates/status/delete.html",
+    "templates/status/_share_with_mentor.html",
+    "templates/follow_up/_labels.html",     # the six-month question's pages, reached from the email
+    "templates/follow_up/confirm.html",
+    "templates/follow_up/link_expired.html",
+    "templates/follow_up/thanks.html",
     # The applicant's emails.
     "templates/emails/application_received.txt",
     "templates/emails/resume_link.txt",
@@ -51,6 +56,7 @@ IN_SCOPE_TEMPLATES = (
     "templates/emails/decision_wait_listed.txt",
     "templates/emails/decision_withdrawn.txt",
     "templates/emails/match_mentee.txt",
+    "templates/emails/follow_up_question.txt",
     "templates/emails/milestone_reached.txt",
 )
 
@@ -97,7 +103,8 @@ def in_scope_messages() -> tuple[str, ...]:
         for _line, message, _comments, _context in extract_from_file(
                 "jinja2", str(path), keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
                 options={"extensions": "jinja2.ext.do", "trimmed": "false"}):
-            found.extend([message] if isinstance(message, str) else [m for m in message if m])
+            # A plural (ngettext) is one catalogue entry, known by its singular msgid.
+            found.append(message if isinstance(message, str) else message[0])
     for module in IN_SCOPE_MODULES:
         for _line, message, _comments, _context in extract_from_file(
                 "python", str(ROOT / module), keywords={"_": None, "_l": None, "gettext": None, "N_": None}):

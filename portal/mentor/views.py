@@ -11,7 +11,7 @@ from ..models import Pair
 from ..programmes.forms import MILESTONE_CHOICES, ConfirmForm, MeetingForm, MilestoneForm, refuse_date
 from ..security import keeps_input
 from ..services import mentors as mentor_service
-from ..services import course
+from ..services import course, pairing
 from .forms import ProfileForm
 
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
@@ -36,6 +36,8 @@ def _page(forms=None, same_day=None):
         meeting_form, milestone_form = forms.get(pair.id, (None, None))
         undoable = course.undoable_meeting(pair, me, today)
         cards.append({"pair": pair, "answers": pair.application.answers or {},
+                      "contact": pairing.contact_for_mentor(pair.application),
+                      "progress": course.progress(pair, today),
                       "meetings": list(pair.meetings.order_by(-pair.meetings.model.held_on).limit(5)),
                       "milestones": list(pair.milestones),
                       "meeting_form": meeting_form or MeetingForm(formdata=None, prefix=f"p{pair.id}"),

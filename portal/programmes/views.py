@@ -14,7 +14,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import Application, Programme
 from ..security import keeps_input
 from ..services import mentors as mentor_service
-from ..services import cohort_report, cohorts, course, outcomes, pairing
+from ..services import cohort_report, cohorts, course, follow_up, outcomes, pairing
 from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, DeleteMeetingForm, EndForm, MatchForm,
                     MeetingForm, MilestoneForm, OutcomeForm, TrainingForm, refuse_date)
 
@@ -32,6 +32,7 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 # POST      /programmes/<id>/pairs/<pair_id>/milestones       record a milestone
 # POST      /programmes/<id>/pairs/<pair_id>/outcome          record or update the outcome
 # POST      /programmes/<id>/pairs/<pair_id>/end              end the pair's course early, with a reason
+# POST      /programmes/<id>/follow-up/<answer_id>/confirm    confirm a six-month answer: it becomes the outcome
 # GET       /programmes/<id>/report                           funnel, outcomes, headline, chart
 # GET       /programmes/<id>/report.csv                       the report's rows as CSV
 
@@ -103,7 +104,7 @@ def programme(programme_id):
                            overdue=[r for r in rows if r.overdue], news=course.news(p),
                            state=cohorts.state(p, today), end_date=cohorts.end_date(p),
                            matched=sum(1 for r in rows if r.pair.application.status == Status.MATCHED),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), follow_ups=follow_up.of_programme(p))
 
 
 @bp.post("/<int:programme_id>/start")
@@ -305,6 +306,21 @@ def end_early(programme_id, pair_id):
         return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
     flash(_("The course has ended for %(name)s.", name=found.application.full_name), "success")
     return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
+
+
+@bp.post("/<int:programme_id>/follow-up/<int:answer_id>/confirm")
+@staff_only
+def confirm_follow_up(programme_id, answer_id):
+    """Confirm a mentee's or mentor's six-month answer in one click: it is recorded as the outcome."""
+    p = _programme(programme_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    confirmed = follow_up.confirm(p, answer_id, _actor(), date.today())
+    if confirmed is None:
+        flash(_("That answer was already confirmed, or is not this programme’s. Nothing was changed."), "info")
+    else:
+        flash(_("Outcome saved for %(name)s.", name=confirmed.pair.application.full_name), "success")
+    return redirect(url_for("programmes.programme", programme_id=p.id) + "#follow-up")
 
 
 @bp.get("/<int:programme_id>/report")

@@ -91,6 +91,13 @@ def logout(user: User) -> None:
         audit.record(user, "user.logout", user)
 
 
+def set_language(user: User, language: str) -> None:
+    """Keep the language a signed-in person chose (?lang=) on their account: their pages and emails follow it."""
+    with database.atomic():
+        User.update(language=language).where(User.id == user.id).execute()
+        user.language = language
+
+
 def load_session_user(session_id: str) -> User | None:
     """The user a session cookie names, if the account is active and the session not ended."""
     try:

@@ -7,7 +7,7 @@ from peewee import fn
 
 from .. import spreadsheet
 from ..models import OUTCOMES, Application, Municipality, Programme
-from . import cohort_figures
+from . import cohort_figures, follow_up
 from .cohorts import end_date, state
 from .course import pair_rows
 
@@ -25,6 +25,8 @@ class Report:
     by_municipality: list         # [(name, mentees, positive, meetings per pair)]
     pairs: list                   # PairRow
     state: str = "ended"          # planned, running or ended on the day asked: the headline's tense
+    from_follow_up: int = 0       # mentees whose outcome the six-month follow-up proposed (an answer given)
+    follow_up_confirmed: int = 0  # of those, confirmed by staff (recorded as the outcome)
 
 
 def report(programme: Programme, today: date) -> Report:
@@ -61,7 +63,7 @@ def report(programme: Programme, today: date) -> Report:
                        for name, g in sorted(groups.items())]
     return Report(programme, end, funnel, [(kind, total[f"outcome_{kind}"]) for kind in OUTCOMES], total["positive"],
                   total["mentees"], total["later"], total["meetings"] / total["mentees"] if total["mentees"] else 0.0,
-                  by_municipality, rows, state(programme, today))
+                  by_municipality, rows, state(programme, today), *follow_up.counts(programme))
 
 
 def report_csv(report: Report, labels: dict) -> str:

@@ -8,6 +8,7 @@ from peewee import JOIN, PostgresqlDatabase, fn
 
 from .. import lifecycle
 from ..lifecycle import Role, Status
+from ..clock import now_utc
 from ..db import database
 from ..models import (Application, Company, MentorProfile, Pair, Programme, ProgrammeSite, ProgrammeStart,
                       Site, User)
@@ -102,19 +103,30 @@ def end_courses(today: date, actor=None) -> int:
                  .where(Application.status == Status.ACTIVE)):
         if today >= end_date(pair.programme):
             try:
-                move(pair.application, "end", actor, Role.STAFF if actor else Role.SYSTEM,
-                      programme=pair.programme_id)
+                with database.atomic():
+                    move(pair.application, "end", actor, Role.STAFF if actor else Role.SYSTEM,
+                         programme=pair.programme_id)
+                    _ask_where_now(pair)
                 ended += 1
-            except moves.MoveRefused:
+            except (moves.MoveRefused, MatchError):
                 continue        # someone else ended it meanwhile
     return ended
+
+
+def _ask_where_now(pair: Pair) -> None:
+    """The six-month follow-up's question, in the transaction that ends the course."""
+    from . import follow_up             # it records outcomes, whose dates this module's end_date bounds
+    follow_up.ask(pair, now_utc())
 
 
 def end_early(pair: Pair, actor, reason: str) -> Application:
     """End one pair's course before the programme's end date (the mentee moved, stopped coming…)."""
     if not (reason or "").strip():
         raise MatchError("reason")
-    return move(pair.application, "end_early", actor, programme=pair.programme_id, reason=reason.strip())
+    with database.atomic():
+        after = move(pair.application, "end_early", actor, programme=pair.programme_id, reason=reason.strip())
+        _ask_where_now(pair)
+    return after
 
 
 def move(application: Application, name: str, actor, role: str = Role.STAFF, **details) -> Application:

@@ -118,7 +118,17 @@ def record_milestone(pair: Pair, actor, kind: str, reached_on: date) -> tuple[Mi
         if application.email:
             mail.queue(application.email, "milestone_reached", application.language, name=application.full_name,
                        kind=kind, mentor=pair.mentor.name)
+        thank_mentor(pair, "milestone", kind)
     return milestone, True
+
+
+def thank_mentor(pair: Pair, what: str, kind: str) -> None:
+    """The celebration includes the mentor: a thank-you in their language for a milestone or a positive outcome
+    (`what`), whoever recorded it. Call inside the transaction that records it."""
+    mentor = User.get_by_id(pair.mentor_id)
+    if mentor.email and mentor.active:
+        mail.queue(mentor.email, "mentor_thanks", mentor.language, name=mentor.name,
+                   mentee=pair.application.full_name, what=what, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,29 @@ def expected_meetings(pair: Pair, programme: Programme, today: date) -> int:
     return min(int(months * MEETINGS_PER_MONTH), MEETINGS_PER_MONTH * programme.length_months)
 
 
+def is_overdue(status: str, since: date | None, today: date) -> bool:
+    """An active pair whose last meeting (or, before the first, the course's start) is over a month ago."""
+    return status == Status.ACTIVE and since is not None and today - since > OVERDUE_AFTER
+
+
+@dataclass(frozen=True)
+class Progress:
+    meetings: int
+    expected: int
+    last_met: date | None
+    overdue: bool
+
+
+def progress(pair: Pair, today: date) -> Progress:
+    """One pair's meetings so far against the expected, and whether it is overdue (the mentor's page)."""
+    count, last = (Meeting.select(fn.COUNT(Meeting.id), fn.MAX(Meeting.held_on))
+                   .where(Meeting.pair == pair).tuples().get())
+    if isinstance(last, str):
+        last = date.fromisoformat(last)
+    return Progress(count, expected_meetings(pair, pair.programme, today), last,
+                    is_overdue(pair.application.status, last or pair.started_on, today))
+
+
 def pair_rows(programme: Programme, today: date) -> list[PairRow]:
     """Every pair of the programme with its meetings against the expected, milestones and outcome."""
     pairs = list(Pair.select(Pair, Application, User).join(Application).switch(Pair).join(User, on=Pair.mentor)
@@ -159,8 +192,7 @@ def pair_rows(programme: Programme, today: date) -> list[PairRow]:
         count, last = stats.get(pair.id, (0, None))
         if isinstance(last, str):
             last = date.fromisoformat(last)
-        since = last or pair.started_on
-        overdue = (pair.application.status == Status.ACTIVE and since is not None and today - since > OVERDUE_AFTER)
+        overdue = is_overdue(pair.application.status, last or pair.started_on, today)
         rows.append(PairRow(pair, count, expected_meetings(pair, programme, today), last,
                             milestones.get(pair.id, []), outcomes.get(pair.application_id), overdue))
     return rows

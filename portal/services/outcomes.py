@@ -3,9 +3,9 @@ from datetime import date
 
 from ..clock import now_utc
 from ..db import database
-from ..models import OUTCOMES, Application, Outcome, Pair
+from ..models import OUTCOMES, POSITIVE_OUTCOMES, Application, Outcome, Pair
 from . import audit
-from .course import DateRefused, course_window
+from .course import DateRefused, course_window, thank_mentor
 
 
 def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None, today: date | None = None) -> Outcome:
@@ -32,4 +32,6 @@ def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None, today:
                 .where(Outcome.id == outcome.id).execute()
         audit.record(actor, "outcome.recorded", application, kind=kind, previous=before,
                      reached_on=reached_on.isoformat() if reached_on else None)
+        if kind in POSITIVE_OUTCOMES and kind != before:
+            thank_mentor(pair, "outcome", kind)          # celebrated once per outcome, not at every correction
     return Outcome.get(Outcome.application == application)

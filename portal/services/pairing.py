@@ -3,7 +3,8 @@ the facts it needs), accepting and rejecting a pair."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .. import mail, matching
+from .. import lifecycle, mail, matching
+from ..clock import now_utc
 from ..lifecycle import Status
 from ..db import database
 from ..models import Application, MatchRejection, MentorProfile, Pair, Programme, ProgrammeSite, Site, User
@@ -143,8 +144,42 @@ def accept(programme: Programme, application: Application, mentor: User, actor, 
         if mentor.email and mentor.active:
             mail.queue(mentor.email, "match_mentor", mentor.language, name=mentor.name,
                        mentee=application.full_name, site=site, meeting_on=when, programme=programme.name,
-                       mentor_url=absolute_url("mentor.index"))
+                       mentor_url=absolute_url("mentor.index"), contact=contact_for_mentor(application))
     return pair
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str | None
+    phone: str | None
+
+
+def contact_for_mentor(application: Application) -> Contact | None:
+    """The mentee's name, email and phone for their mentor, when the mentee agreed to give them (the consent
+    text said so, or they agreed on the status page); else None."""
+    if not application.shares_contact_with_mentor():
+        return None
+    return Contact(application.full_name or "", application.email, application.phone)
+
+
+def share_contact(application: Application) -> bool:
+    """The mentee agrees on the status page that their mentor gets their contact details (an application under
+    a consent text that did not say so); the mentor is emailed them. False when there was nothing to do."""
+    with database.atomic():
+        changed = (Application.update(contact_shared_at=now_utc())
+                   .where((Application.id == application.id) & Application.contact_shared_at.is_null()
+                          & Application.status.in_(lifecycle.MEETING)).execute())
+        if not changed:
+            return False
+        after = Application.get_by_id(application.id)
+        audit.record(None, "application.contact_shared", after, actor_role="applicant")
+        pair = Pair.get_or_none(Pair.application == after)
+        mentor = User.get_by_id(pair.mentor_id) if pair else None
+        if mentor is not None and mentor.email and mentor.active:
+            mail.queue(mentor.email, "mentee_contact", mentor.language, name=mentor.name,
+                       contact=contact_for_mentor(after), mentor_url=absolute_url("mentor.index"))
+    return True
 
 
 def _complete_mentor(mentor: User, today: date) -> MentorProfile:

@@ -13,7 +13,7 @@ from ..access import public
 from ..apply import views as apply_views
 from ..models import Application
 from ..security import keeps_input
-from ..services import status
+from ..services import pairing, status
 from .forms import ConfirmForm, FindApplicationForm
 
 bp = Blueprint("status", __name__, url_prefix="/status")
@@ -25,6 +25,7 @@ bp = Blueprint("status", __name__, url_prefix="/status")
 # POST     /status/export           download all their data as JSON
 # GET/POST /status/delete           ask for their data to be deleted, after confirming
 # POST     /status/sign-out         end the status session
+# POST     /status/share-with-mentor  agree that the mentor gets the contact details (older consent texts)
 
 log = logging.getLogger("portal.status")
 SESSION_KEY = "status_application"
@@ -207,3 +208,13 @@ def sign_out():
     _sign_out()
     flash(_("You are logged out."), "info")
     return redirect(url_for("status.start"))
+
+
+@bp.post("/share-with-mentor")
+@public
+@signed_in
+def share_with_mentor(application):
+    """Agree that the mentor gets the applicant's name, email and phone (templates/status/_share_with_mentor.html)."""
+    if ConfirmForm().validate_on_submit() and pairing.share_contact(application):
+        flash(_("Thank you. Your mentor now has your email address and phone number."), "success")
+    return redirect(url_for("status.application"))

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.browser
 def sign_in_as_admin(live_server, page, check=None):
     with live_server.app.test_request_context("/"):
         demo.seed(lambda: "a-demo-password-123")
-        authentication.create_user("browser-admin@example.org", "Browser Admin", "admin", PASSWORD, ())
+        admin = authentication.create_user("browser-admin@example.org", "Browser Admin", "admin", PASSWORD, ())
+        # An English account: after the password, every page follows the account's language (issue 20).
+        authentication.set_language(admin, "en")
     page.goto(f"{live_server.url}/login?lang=en")
     page.fill("[name=email]", "browser-admin@example.org")
     page.fill("[name=password]", PASSWORD)

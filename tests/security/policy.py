@@ -47,6 +47,9 @@ POLICY = {
     "status.export": {"POST": PUBLIC},
     "status.delete": both(PUBLIC),
     "status.sign_out": {"POST": PUBLIC},
+    "status.share_with_mentor": {"POST": PUBLIC},
+    # the six-month question, answered from an emailed link (no accounts: the link decides)
+    "follow_up.answer": both(PUBLIC),
     # signing in
     "auth.login": both(PUBLIC),
     "auth.second_factor": both(SECOND_FACTOR),
@@ -82,6 +85,7 @@ POLICY = {
     "programmes.milestone": {"POST": STAFF},
     "programmes.outcome": {"POST": STAFF},
     "programmes.end_early": {"POST": STAFF},
+    "programmes.confirm_follow_up": {"POST": STAFF},
     "programmes.report": {"GET": STAFF},
     "programmes.report_csv": {"GET": STAFF},
     # mentors: their own pairs
@@ -124,4 +128,6 @@ ARGUMENTS = {
     "apply.resume": {"token": "fresh:resume"},
     "status.sign_in": {"token": "fresh:status"},
     "accounts.set_password": {"token": "fresh:invite"},
+    "follow_up.answer": {"token": "fresh:follow_up", "answer": "=job"},
+    "programmes.confirm_follow_up": {"answer_id": "follow_up_answer_id"},
 }

@@ -12,7 +12,8 @@ from . import world as worlds
 from .helpers import ROUTE_APP, classify, routes, url_of
 from .policy import POLICY
 
-TOKEN_ROUTES = {"apply.resume", "status.sign_in", "accounts.set_password"}     # the link secret is the capability
+# The link secret is the capability.
+TOKEN_ROUTES = {"apply.resume", "status.sign_in", "accounts.set_password", "follow_up.answer"}
 WITH_AN_ID = sorted(endpoint for endpoint in routes() if endpoint not in TOKEN_ROUTES | {"static", "apply.step"}
                     and any(r.arguments for r in ROUTE_APP.url_map.iter_rules() if r.endpoint == endpoint))
 HEADERS = [{}, {"HX-Request": "true"}, {"HX-Request": "true", "HX-Target": "results"}]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from portal.db import database
-from portal.models import Application, Company, Meeting
+from portal.models import Application, Company, FollowUpAnswer, Meeting
 from portal.services import pairing
 from portal.services import referrals, registration, tokens, authentication
 from tests.apply.helpers import fill
@@ -47,6 +47,9 @@ class World:
                 return tokens.issue("status", timedelta(hours=1), application=target)
             if kind == "invite":
                 return tokens.issue("invite", timedelta(days=1), user=self.ids["spare_user"])
+            if kind == "follow_up":       # the mentee's six-month question about the paired mentee
+                target = Application.get(Application.public_id == self.ids["paired_public_id"])
+                return tokens.issue("follow_up", timedelta(days=1), application=target)
         raise KeyError(kind)
 
     def sign_in(self, actor):
@@ -103,12 +106,15 @@ def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
         pair = pairing.accept(programme, paired, u["mentor"], paired.decided_by, date.today())
         # Logged by staff: the mentor has nothing to undo, so the walk leaves it for staff to (be asked to) delete.
         meeting = Meeting.create(pair=pair, held_on=date.today(), logged_by=paired.decided_by)
+        # The mentor's six-month answer, a proposal staff confirm (the mentee's own link stays free to answer).
+        answer = FollowUpAnswer.create(pair=pair, respondent="mentor", kind="job")
     application = submitted(app, email="amal@example.org")
     assert application.municipality_id == MUNICIPALITY_A and application.status == "submitted"
     world.ids.update(
         reference=application.reference, application_public_id=application.public_id,
         referral_public_id=referral.public_id, referral_application=referral.application_id,
         waiting_public_id=waiting.public_id, programme_id=programme.id, pair_id=pair.id, meeting_id=meeting.id,
+        paired_public_id=paired.public_id, follow_up_answer_id=answer.id,
         mentor_id=u["mentor"].id, spare_user=spare, spare_user_id=spare.id, company_id=Company.get().id,
         step="about-you", static=STATIC_FILE.relative_to(STATIC_FILE.parents[1]).as_posix())
     for actor in (*ACTORS, *extra_actors):

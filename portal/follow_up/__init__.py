@@ -1,0 +1,1 @@
+"""/follow-up/: the six-month question, answered from an emailed link without signing in."""
