@@ -8,7 +8,7 @@ from portal.answers import CONSENT_VERSION
 from portal.clock import now_utc
 from portal.db import database
 from portal.models import Application, Meeting, Pair, Programme, User
-from portal.services import cohorts, pairing, reminders
+from portal.services import association, cohorts, pairing, reminders
 from tests.conftest import PASSWORD, login
 from tests.programmes.helpers import approved, mentor, setup
 from tests.status.helpers import sign_in
@@ -48,6 +48,20 @@ def test_the_mentor_gets_the_mentees_contact_details_on_the_page_and_in_the_matc
     assert "amal@example.org" in body and "+45 12 34 56 78" in body and "Telefon: +45 12 34 56 78" in body
     page = _mentor_client(app).get("/mentor/?lang=en").get_data(as_text=True)
     assert "How to reach Amal Hassan" in page and "amal@example.org" in page and "+45 12 34 56 78" in page
+
+
+def test_the_mentor_page_and_the_match_email_give_the_associations_contact(app, inbox):
+    with app.test_request_context("/"):
+        association.save({"name": "Foreningen Mentorbro", "address": "Nørregade 1, 1165 København K",
+                          "phone": "+45 70 20 30 40", "email": "kontakt@mentorbro.example"},
+                         None)
+    _match(app, name="Amal Hassan", email="amal@example.org", mentor_language="da")
+    _send(app)
+    [match] = inbox.to("morten@example.org")
+    body = match.get_content()
+    assert "Foreningen Mentorbro" in body and "Telefon: +45 70 20 30 40" in body and "kontakt@mentorbro.example" in body
+    page = _mentor_client(app).get("/mentor/?lang=en").get_data(as_text=True)
+    assert "Foreningen Mentorbro" in page and "+45 70 20 30 40" in page and "kontakt@mentorbro.example" in page
 
 
 def test_under_the_old_consent_text_the_mentee_agrees_on_the_status_page_first(app, inbox):
