@@ -62,7 +62,7 @@ class Company(BaseModel):
     """A company that lends mentors: added by an admin, or signed up on /companies and approved by staff."""
     name = CharField(unique=True)
     cvr = CharField(max_length=8, null=True, unique=True)        # the Danish company number, checked (cvr.py)
-    status = CharField(default="approved")                       # COMPANY_STATES
+    sign_up_state = CharField(default="approved")                # COMPANY_STATES
     contact_name = CharField(null=True)                          # the sign-up's contact person
     contact_email = CharField(null=True)
     contact_phone = CharField(null=True)
@@ -74,7 +74,7 @@ class Company(BaseModel):
 
     @classmethod
     def approved(cls):
-        return cls.select().where(cls.status == "approved").order_by(cls.name)
+        return cls.select().where(cls.sign_up_state == "approved").order_by(cls.name)
 
 
 class User(BaseModel):
@@ -151,7 +151,7 @@ class Site(BaseModel):
     def in_use(cls):
         """Sites of approved companies that are not retired: what new programmes and mentors may choose."""
         return (cls.select(cls, Company).join(Company)
-                .where((Company.status == "approved") & cls.retired_at.is_null()).order_by(Company.name, cls.name))
+                .where((Company.sign_up_state == "approved") & cls.retired_at.is_null()).order_by(Company.name, cls.name))
 
 
 class SiteCatchment(BaseModel):

@@ -19,7 +19,7 @@ bp = Blueprint("signups", __name__, url_prefix="/review/companies")
 def index():
     """The sign-ups, those waiting first."""
     return render_template("signups/index.html", pending=company_signups.pending(),
-                           answered=[c for c in company_signups.signed_up() if c.status != "pending"])
+                           answered=[c for c in company_signups.signed_up() if c.sign_up_state != "pending"])
 
 
 @bp.route("/<int:company_id>", methods=["GET", "POST"])
@@ -29,7 +29,7 @@ def sign_up(company_id):
     """One sign-up with its sites; approve (the contact becomes its coordinator) or decline, with a message."""
     company = Company.get_or_none((Company.id == company_id) & Company.signed_up_at.is_null(False)) or abort(404)
     form = SignUpDecisionForm()
-    if company.status == "pending" and form.validate_on_submit():
+    if company.sign_up_state == "pending" and form.validate_on_submit():
         action = request.form.get("action")
         try:
             if action == "approve":

@@ -1,8 +1,9 @@
 """Other companies join (issue 22): a company signs up on /companies and staff approve or decline it; its
 contact person becomes a company coordinator who keeps its sites and invites its mentors.
 
-- `company`: the CVR number (unique), the sign-up's state (`pending`, `approved`, `declined`; companies an
-  admin added are `approved`), its contact person, the mentors it expects, and the decision's date and message.
+- `company`: the CVR number (unique), the sign-up's state (`sign_up_state`: `pending`, `approved`,
+  `declined`; companies an admin added are `approved`), its contact person, the mentors it expects, and the
+  decision's date and message.
 - `site`: its municipality (from the postcode) and `retired_at`: a retired site keeps its rows (pairs,
   programmes, history) but is offered for nothing new.
 - `user`: the coordinator's company, and the role `coordinator` in the role CHECK, widened as migration 0020
@@ -60,7 +61,7 @@ def up(migrator, db):
         _postgres_check(db, NEW)
     migrator.migrate(
         migrator.add_column("company", "cvr", CharField(max_length=8, null=True, unique=True)),
-        migrator.add_column("company", "status", CharField(default="approved")),
+        migrator.add_column("company", "sign_up_state", CharField(default="approved")),
         migrator.add_column("company", "contact_name", CharField(null=True)),
         migrator.add_column("company", "contact_email", CharField(null=True)),
         migrator.add_column("company", "contact_phone", CharField(null=True)),
@@ -83,7 +84,7 @@ def down(migrator, db):
         migrator.drop_column("site", "retired_at"),
         migrator.drop_index("company", "company_cvr"),
         *(migrator.drop_column("company", name) for name in (
-            "cvr", "status", "contact_name", "contact_email", "contact_phone", "contact_language", "expected_mentors", "signed_up_at",
+            "cvr", "sign_up_state", "contact_name", "contact_email", "contact_phone", "contact_language", "expected_mentors", "signed_up_at",
             "decided_at", "decision_message")),
     )
     if for_backend(db, "sqlite", "postgresql", "coordinator role") == "sqlite":

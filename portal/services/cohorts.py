@@ -263,7 +263,7 @@ def _problems(details: dict, programme: Programme | None) -> list[Problem]:
     kept = {ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)} if programme \
         else set()
     unusable = sorted(site.name for site in chosen if site.id not in kept
-                      and (site.retired_at is not None or site.company.status != "approved"))
+                      and (site.retired_at is not None or site.company.sign_up_state != "approved"))
     if len(chosen) != len(details["site_ids"]):
         problems.append(Problem("sites", "unknown_site"))
     elif company is not None and any(site.company_id != company.id for site in chosen):

@@ -54,7 +54,7 @@ def sign_up(details: SignUp, client: str | None = None) -> Company:
                 raise SignUpRefused("cvr", "cvr_taken")
             if Company.select().where(fn.LOWER(Company.name) == details.company.lower()).exists():
                 raise SignUpRefused("company", "name_taken")
-            company = Company.create(name=details.company, cvr=number, status="pending",
+            company = Company.create(name=details.company, cvr=number, sign_up_state="pending",
                                      contact_name=details.contact_name, contact_email=details.contact_email.lower(),
                                      contact_phone=details.contact_phone or None,
                                      contact_language=details.language,
@@ -72,7 +72,7 @@ def sign_up(details: SignUp, client: str | None = None) -> Company:
 
 
 def pending() -> list[Company]:
-    return list(Company.select().where(Company.status == "pending").order_by(Company.signed_up_at, Company.id))
+    return list(Company.select().where(Company.sign_up_state == "pending").order_by(Company.signed_up_at, Company.id))
 
 
 def signed_up() -> list[Company]:
@@ -115,8 +115,8 @@ def decline(company: Company, actor, message: str) -> None:
         audit.record(actor, "company.declined", company)
 
 
-def _decide(company: Company, status: str, message: str) -> None:
-    changed = (Company.update(status=status, decided_at=now_utc(), decision_message=message)
-               .where((Company.id == company.id) & (Company.status == "pending")).execute())
+def _decide(company: Company, state: str, message: str) -> None:
+    changed = (Company.update(sign_up_state=state, decided_at=now_utc(), decision_message=message)
+               .where((Company.id == company.id) & (Company.sign_up_state == "pending")).execute())
     if not changed:
         raise DecisionRefused("decided")

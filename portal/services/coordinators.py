@@ -20,7 +20,7 @@ from .registration import absolute_url
 
 
 def company_of(coordinator: User) -> Company | None:
-    return Company.get_or_none((Company.id == coordinator.company_id) & (Company.status == "approved"))
+    return Company.get_or_none((Company.id == coordinator.company_id) & (Company.sign_up_state == "approved"))
 
 
 def sites(company: Company) -> list[Site]:

@@ -75,7 +75,7 @@ def sites_of(company: Company):
 def all_sites(include=()):
     """The sites new programmes and mentors may use (approved companies, not retired), and those in `include`
     (a programme's own sites, which it keeps when one is retired)."""
-    usable = (Company.status == "approved") & Site.retired_at.is_null()
+    usable = (Company.sign_up_state == "approved") & Site.retired_at.is_null()
     if include:
         usable |= Site.id.in_(sorted(include))
     return list(Site.select(Site, Company).join(Company).where(usable).order_by(Company.name, Site.name))

@@ -39,7 +39,7 @@ def test_a_sign_up_waits_for_staff_with_its_sites_and_their_municipality(client,
     assert response.status_code == 302 and response.headers["Location"].endswith("/companies/thanks")
     with app.app_context():
         company = Company.get(Company.name == "Nordic Build A/S")
-        assert (company.status, company.cvr, company.expected_mentors) == ("pending", VALID_CVR, 3)
+        assert (company.sign_up_state, company.cvr, company.expected_mentors) == ("pending", VALID_CVR, 3)
         assert {(s.name, s.municipality_id) for s in Site.select().where(Site.company == company)} == {
             ("Odense office", "461"), ("Aarhus office", "751")}
         mail.send_pending()
@@ -82,7 +82,7 @@ def test_staff_decline_a_sign_up_with_a_message_that_is_emailed(app, client, inb
                                                                "action": "decline"}).status_code == 302
     with app.app_context():
         mail.send_pending()
-        assert Company.get_by_id(company.id).status == "declined"
+        assert Company.get_by_id(company.id).sign_up_state == "declined"
         assert not User.select().where(User.email == "kim@nordicbuild.dk").exists()
     assert "Not this year, sorry" in inbox.to("kim@nordicbuild.dk")[-1].get_content()
 
@@ -95,4 +95,4 @@ def test_a_sign_up_is_not_approved_without_a_message(app, client, login_as):
     page = staff.post(f"/review/companies/{company.id}?lang=en", data={"message": "", "action": "approve"})
     assert "Write a message to the contact person" in page.get_data(as_text=True)
     with app.app_context():
-        assert Company.get_by_id(company.id).status == "pending"
+        assert Company.get_by_id(company.id).sign_up_state == "pending"

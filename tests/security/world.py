@@ -104,12 +104,12 @@ def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
         # Logged by staff: the mentor has nothing to undo, so the walk leaves it for staff to (be asked to) delete.
         meeting = Meeting.create(pair=pair, held_on=date.today(), logged_by=paired.decided_by)
         # A mentor company that signed up and was approved, with its coordinator and a site; and one waiting.
-        coordinated = Company.create(name="Coordinated ApS", cvr="30000013", status="approved")
+        coordinated = Company.create(name="Coordinated ApS", cvr="30000013", sign_up_state="approved")
         coordinated_site = Site.create(company=coordinated, name="Odense office", address="Vestergade 1",
                                        postcode="5000", town="Odense C", municipality="461")
         u["coordinator"] = make("coordinator", "kim@coordinated.dk")
         User.update(company=coordinated).where(User.id == u["coordinator"].id).execute()
-        signup = Company.create(name="Waiting ApS", cvr="30000021", status="pending", contact_name="Wanda Waiting",
+        signup = Company.create(name="Waiting ApS", cvr="30000021", sign_up_state="pending", contact_name="Wanda Waiting",
                                 contact_email="wanda@waiting.dk", expected_mentors=2, signed_up_at=date.today())
     application = submitted(app, email="amal@example.org")
     assert application.municipality_id == MUNICIPALITY_A and application.status == "submitted"
