@@ -29,8 +29,11 @@ def create_app(overrides=None):
     from .admin import views as admin
     from .apply import views as apply
     from .auth import views as auth_views
+    from .companies import signups
     from .companies import views as companies
+    from .coordinator import views as coordinator
     from .follow_up import views as follow_up
+    from .join import views as join
     from .mentor import views as mentor
     from .programmes import views as programmes
     from .public import views as public
@@ -40,7 +43,7 @@ def create_app(overrides=None):
     for part in (db, i18n, security, auth, access, errors, mail, context, cli, serving):
         part.init_app(app)
     for blueprint in (public.bp, apply.bp, status.bp, auth_views.bp, review.bp, referrals.bp, admin.bp, accounts.bp,
-                      programmes.bp, mentor.bp, companies.bp, follow_up.bp):
+                      programmes.bp, mentor.bp, companies.bp, follow_up.bp, join.bp, signups.bp, coordinator.bp):
         app.register_blueprint(blueprint)
     access.check_every_route_has_a_policy(app)
     return app

@@ -27,6 +27,7 @@ def roles(*allowed):
 
 staff_only = roles("staff", "admin")
 admin_only = roles("admin")
+coordinator_only = roles("coordinator")
 
 
 def policy_of(app, endpoint):

@@ -14,12 +14,13 @@ from .i18n import lazy_gettext as _l
 
 NAV_BY_ROLE = {
     "staff": [("review.queue", _l("Applications")), ("review.deletions", _l("Deletion requests")),
-              ("programmes.index", _l("Programmes"))],
+              ("programmes.index", _l("Programmes")), ("signups.index", _l("Company sign-ups"))],
     "admin": [("review.queue", _l("Applications")), ("review.deletions", _l("Deletion requests")),
-              ("programmes.index", _l("Programmes")),
+              ("programmes.index", _l("Programmes")), ("signups.index", _l("Company sign-ups")),
               ("admin.index", _l("Administration")), ("accounts.users", _l("Users"))],
     "caseworker": [("referrals.index", _l("Referrals"))],
     "mentor": [("mentor.index", _l("My mentees"))],
+    "coordinator": [("coordinator.index", _l("Your company"))],
 }
 
 

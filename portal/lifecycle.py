@@ -41,6 +41,7 @@ class Role(StrEnum):
     CASEWORKER = "caseworker"
     STAFF = "staff"
     MENTOR = "mentor"
+    COORDINATOR = "coordinator"      # a mentor company's contact: its sites, mentors and pairs' progress
     SYSTEM = "system"
 
 

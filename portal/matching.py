@@ -81,6 +81,20 @@ class Mentor:
         return tuple(terms(f) for f in self.fields)
 
 
+def points(reason: Reason, params: tuple = ()) -> int:
+    """What one reason adds to the fit: the one place the weights are applied (fit() sums these; the matching
+    page shows them beside the number, so the words and the number cannot differ)."""
+    if reason == Reason.NEAR_SITE:
+        return NEAR
+    if reason == Reason.FIELDS:
+        return FIELD * min(len(params), MAX_FIELDS)
+    if reason == Reason.LANGUAGE:
+        return LANGUAGE
+    if reason == Reason.LEADERSHIP:
+        return LEADERSHIP
+    raise ValueError(reason)
+
+
 @dataclass(frozen=True)
 class Fit:
     score: int
@@ -88,6 +102,11 @@ class Fit:
 
     def has(self, reason: Reason) -> bool:
         return any(r == reason for r, _ in self.reasons)
+
+    @property
+    def explained(self) -> tuple[tuple[Reason, tuple[str, ...], int], ...]:
+        """Each reason with the points it adds; they sum to `score`."""
+        return tuple((reason, params, points(reason, params)) for reason, params in self.reasons)
 
 
 @dataclass(frozen=True)
@@ -102,19 +121,15 @@ def fit(mentee: Mentee, mentor: Mentor) -> Fit | None:
     if mentee.municipality is None or mentee.municipality not in mentor.catchment:
         return None
     reasons = [(Reason.NEAR_SITE, ())]
-    score = NEAR
     shared = tuple(label for label, stems in zip(mentor.fields, mentor.field_terms) if stems & mentee.terms)
     if shared:
-        score += FIELD * min(len(shared), MAX_FIELDS)
         reasons.append((Reason.FIELDS, shared))
     languages = mentee.languages & mentor.languages
     if languages:
-        score += LANGUAGE
         reasons.append((Reason.LANGUAGE, tuple(sorted(languages))))
     if mentee.wants_leadership and mentor.leadership:
-        score += LEADERSHIP
         reasons.append((Reason.LEADERSHIP, ()))
-    return Fit(score, tuple(reasons))
+    return Fit(sum(points(reason, params) for reason, params in reasons), tuple(reasons))
 
 
 def _indicator(sets, vocabulary: dict) -> np.ndarray:

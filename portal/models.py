@@ -11,7 +11,8 @@ from . import lifecycle
 from .lifecycle import Status
 from .names import fold
 
-ROLES = ("staff", "admin", "caseworker", "mentor")
+ROLES = ("staff", "admin", "caseworker", "mentor", "coordinator")
+COMPANY_STATES = ("pending", "approved", "declined")   # a sign-up waits for staff; admins' companies are approved
 STATUSES = tuple(Status)          # the states and their moves: lifecycle.py
 SOURCES = ("self", "referral")
 QUEUE_FILTERS = ("verdict", "programme", "municipality", "source", "language", "possible_duplicate", "assigned_to")
@@ -57,6 +58,25 @@ class Municipality(BaseModel):
 _MUNICIPALITY_NAMES: dict[int, list] = {}
 
 
+class Company(BaseModel):
+    """A company that lends mentors: added by an admin, or signed up on /companies and approved by staff."""
+    name = CharField(unique=True)
+    cvr = CharField(max_length=8, null=True, unique=True)        # the Danish company number, checked (cvr.py)
+    sign_up_state = CharField(default="approved")                # COMPANY_STATES
+    contact_name = CharField(null=True)                          # the sign-up's contact person
+    contact_email = CharField(null=True)
+    contact_phone = CharField(null=True)
+    contact_language = CharField(max_length=2, default="da")   # the emails about the sign-up are in it
+    expected_mentors = IntegerField(null=True)
+    signed_up_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)                        # staff approved or declined the sign-up
+    decision_message = TextField(null=True)                      # what the contact person was told
+
+    @classmethod
+    def approved(cls):
+        return cls.select().where(cls.sign_up_state == "approved").order_by(cls.name)
+
+
 class User(BaseModel):
     email = CharField(unique=True)
     name = CharField()
@@ -68,9 +88,10 @@ class User(BaseModel):
     created_at = DateTimeField(default=now_utc)
     totp_secret = CharField(null=True)            # an admin's second factor (base32), set at enrolment
     totp_last_step = IntegerField(null=True)      # the last time step used: a code works once
+    company = ForeignKeyField(Company, null=True, backref="coordinators")   # a company coordinator's company
 
     class Meta:
-        constraints = [Check("role IN ('staff', 'admin', 'caseworker', 'mentor')")]
+        constraints = [Check("role IN ('staff', 'admin', 'caseworker', 'mentor', 'coordinator')")]
 
     @property
     def is_authenticated(self):
@@ -117,16 +138,20 @@ class LoginThrottle(BaseModel):
     updated_at = DateTimeField(default=now_utc, index=True)
 
 
-class Company(BaseModel):
-    name = CharField(unique=True)
-
-
 class Site(BaseModel):
     company = ForeignKeyField(Company, backref="sites")
     name = CharField()
     address = CharField()
     postcode = CharField(max_length=4)
     town = CharField()
+    municipality = ForeignKeyField(Municipality, null=True)     # from the postcode (places.py)
+    retired_at = DateTimeField(null=True)        # no longer used for new programmes and mentors; kept for history
+
+    @classmethod
+    def in_use(cls):
+        """Sites of approved companies that are not retired: what new programmes and mentors may choose."""
+        return (cls.select(cls, Company).join(Company)
+                .where((Company.sign_up_state == "approved") & cls.retired_at.is_null()).order_by(Company.name, cls.name))
 
 
 class SiteCatchment(BaseModel):
@@ -554,7 +579,7 @@ class Association(BaseModel):
         return self.privacy_email or self.email
 
 
-ALL_MODELS = [Municipality, User, UserMunicipality, LoginAttempt, LoginThrottle, Company, Site, SiteCatchment,
+ALL_MODELS = [Municipality, Company, User, UserMunicipality, LoginAttempt, LoginThrottle, Site, SiteCatchment,
               Programme, ProgrammeSite, RuleSetVersion, Application, OneTimeToken, Outbox,
               EmailCount, AuditEvent, Note, Referral, MentorProfile, ProgrammeStart, MatchRejection, Pair, Meeting,
               Milestone, Outcome, FollowUpAnswer, CohortFigures, Association]

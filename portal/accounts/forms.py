@@ -30,7 +30,7 @@ class UserFilterForm(BaseForm):
         max=SEARCH_MAX, message=_l("Enter at most %(max)d characters to search for", max=SEARCH_MAX))])
     role = SelectField(_l("Role"), [Optional()], choices=[
         ("", _l("All roles")), ("staff", _l("Staff")), ("admin", _l("Admin")), ("caseworker", _l("Caseworker")),
-        ("mentor", _l("Mentor"))], validate_choice=False)
+        ("mentor", _l("Mentor")), ("coordinator", _l("Company coordinator"))], validate_choice=False)
 
     def search(self) -> str:
         """What to search for, if it may be searched for."""

@@ -130,7 +130,7 @@ class ProgrammeForm(BaseForm):
         [DataRequired(_l("Enter the name of the programme, for example Erhvervsmentor 2028")),
          Length(max=200, message=_l("Write the name in 200 characters or fewer"))])
     company = SelectField(
-        _l("Company"), coerce=int, validators=[DataRequired(_l("Choose the company that lends the mentors"))],
+        _l("Company"), coerce=int,
         invalid_value_message=_l("Choose a company from the list"),
         invalid_choice_message=_l("Choose a company from the list"))
     sites = SelectMultipleField(
@@ -158,7 +158,8 @@ class ProgrammeForm(BaseForm):
 
     def details(self) -> dict:
         """What the programme service takes."""
-        return {"name": self.name.data, "company_id": self.company.data, "site_ids": frozenset(self.sites.data or ()),
+        return {"name": self.name.data, "company_id": self.company.data or None,
+                "site_ids": frozenset(self.sites.data or ()),
                 "start_date": self.start_date.data, "length_months": self.length_months.data,
                 "capacity": self.capacity.data, "open_for_applications": self.open_for_applications.data == "yes"}
 
@@ -190,7 +191,7 @@ class NewProgrammeForm(ProgrammeForm):
 def programme_form(form_class, companies, sites, programmes=(), **kwargs) -> ProgrammeForm:
     """The form with its choices: companies, every site grouped by company, programmes to copy rules from."""
     form = form_class(**kwargs)
-    form.company.choices = [(0, _("Choose a company"))] + [(c.id, c.name) for c in companies]
+    form.company.choices = [(0, _("Several companies"))] + [(c.id, c.name) for c in companies]
     form.sites.choices = [SelectChoice(s.id, f"{s.name} ({s.town})", optgroup=s.company.name) for s in sites]
     if isinstance(form, NewProgrammeForm):
         form.copy_from.choices = [(0, _("Choose a programme"))] + [(p.id, p.name) for p in programmes]
@@ -199,7 +200,7 @@ def programme_form(form_class, companies, sites, programmes=(), **kwargs) -> Pro
 
 def programme_form_data(details: dict) -> dict:
     """What the edit form shows before anything is posted."""
-    return {**details, "company": details["company_id"], "sites": sorted(details["site_ids"]),
+    return {**details, "company": details["company_id"] or 0, "sites": sorted(details["site_ids"]),
             "open_for_applications": "yes" if details["open_for_applications"] else "no"}
 
 
@@ -215,6 +216,11 @@ def problem_message(problem) -> str:
     if problem.code == "no_sites":
         return _("Choose at least one site of %(company)s, where mentor and mentee will meet",
                  company=params["company"])
+    if problem.code == "no_sites_chosen":
+        return _("Choose at least one site, where mentor and mentee will meet")
+    if problem.code == "site_not_in_use":
+        return _("Choose only sites that are in use: %(sites)s is retired, or its company is not approved",
+                 sites=params["sites"])
     if problem.code == "other_company":
         return _("Choose only sites of %(company)s, the company chosen above", company=params["company"])
     if problem.code == "below_pairs":

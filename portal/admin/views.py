@@ -66,7 +66,8 @@ def new_programme():
 def edit_programme(programme_id):
     """Change a programme's name, company, sites, start, length, places and whether it takes applications."""
     programme = _programme(programme_id)
-    form = _programme_form(ProgrammeForm, data=programme_form_data(cohorts.details_of(programme)))
+    details = cohorts.details_of(programme)
+    form = _programme_form(ProgrammeForm, data=programme_form_data(details), keep=details["site_ids"])
     if form.validate_on_submit():
         try:
             changed = cohorts.update_programme(programme, form.details(), _actor())
@@ -79,11 +80,11 @@ def edit_programme(programme_id):
     return _programme_page(form, programme)
 
 
-def _programme_form(form_class, data=None):
+def _programme_form(form_class, data=None, keep=()):
     # htmx asks (GET) for the sites of the company just chosen: the form is then read from the query.
     formdata = request.args if is_htmx() and request.method == "GET" else None
     kwargs = {"formdata": formdata} if formdata is not None else {}
-    return programme_form(form_class, companies.companies(), companies.all_sites(),
+    return programme_form(form_class, companies.companies(), companies.all_sites(include=keep),
                           programmes=cohorts.newest_first(), data=data, **kwargs)
 
 

@@ -19,7 +19,8 @@ bp = Blueprint("auth", __name__)
 # GET/POST /login/totp  an admin's second step: a code from an authenticator app (enrol on first use)
 # POST     /logout      sign out everywhere
 
-HOME_BY_ROLE = {"staff": "/review/", "admin": "/admin/", "caseworker": "/referrals/", "mentor": "/mentor/"}
+HOME_BY_ROLE = {"staff": "/review/", "admin": "/admin/", "caseworker": "/referrals/", "mentor": "/mentor/",
+                "coordinator": "/company/"}
 
 
 def safe_next(target: str | None) -> str | None:

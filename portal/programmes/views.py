@@ -26,6 +26,7 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 # POST      /programmes/<id>/start                            start the course: matched pairs become active
 # GET       /programmes/<id>/matching                         the suggested pairing, with reasons
 # POST      /programmes/<id>/matching/<public_id>             accept (with the chosen mentor) or reject
+# POST      /programmes/<id>/matching/<public_id>/undo/<user_id>   undo the rejection of a mentor for the mentee
 # GET       /programmes/<id>/pairs/<pair_id>                  one pair: meetings, milestones, outcome
 # POST      /programmes/<id>/pairs/<pair_id>/meetings         log a meeting (a second on one day asks first)
 # POST      /programmes/<id>/pairs/<pair_id>/meetings/<meeting_id>/delete   delete a meeting (asks first)
@@ -140,12 +141,13 @@ def _matching_page(p, failed=None, failed_form=None, problem=None):
         form.mentor.choices = _mentor_choices(row)
         forms[row.application.id] = form
     return render_template("programmes/matching.html", programme=p, result=result, forms=forms, problem=problem,
-                           failed=failed)
+                           failed=failed, undo_form=ConfirmForm(formdata=None))
 
 
 def _mentor_choices(row):
-    return [(profile.user_id, _("%(name)s (%(site)s), fit %(score)s", name=profile.user.name,
-                                  site=profile.site.name, score=fit.score)) for profile, fit in row.options]
+    return [(profile.user_id, _("%(name)s (%(company)s, %(site)s), fit %(score)s", name=profile.user.name,
+                                  company=profile.site.company.name, site=profile.site.name, score=fit.score))
+            for profile, fit in row.options]
 
 
 @bp.post("/<int:programme_id>/matching/<public_id>")
@@ -177,6 +179,21 @@ def decide_match(programme_id, public_id):
                     mentee=application.full_name, mentor=mentor.name), "success")
     except cohorts.MatchError as error:
         return _matching_page(p, failed=application.id, failed_form=form, problem=MATCH_ERRORS[error.code])
+    return redirect(url_for("programmes.matching", programme_id=p.id))
+
+
+@bp.post("/<int:programme_id>/matching/<public_id>/undo/<int:user_id>")
+@staff_only
+def undo_rejection(programme_id, public_id, user_id):
+    """Take back a rejected pair: the mentor may be suggested for this mentee again."""
+    p = _programme(programme_id)
+    application = Application.by_public_id(public_id)
+    if application is None or application.programme_id != p.id:
+        abort(404)
+    mentor = mentor_service.mentor(user_id) or abort(404)
+    if ConfirmForm().validate_on_submit() and pairing.undo_rejection(p, application, mentor, _actor()):
+        flash(_("%(mentor)s may be suggested for %(mentee)s again.", mentor=mentor.name,
+                mentee=application.full_name), "success")
     return redirect(url_for("programmes.matching", programme_id=p.id))
 
 

@@ -101,7 +101,7 @@ class ApproveForm(DecisionForm):
 
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.programme.choices = [(str(p.id), p.name) for p in programmes]
+        self.programme.choices = [("", _l("Choose a programme")), *((str(p.id), p.name) for p in programmes)]
 
 
 class RejectForm(DecisionForm):

@@ -246,9 +246,9 @@ def _decision_form(action, application):
               {"duplicates": application_file.duplicate_choices(application)} if action == "close_duplicate" else {})
     form = DECISION_FORMS[action](**kwargs)
     if request.method == "GET":
+        # No programme is chosen for staff (issue 22): the one assessed against at submission is only the
+        # newest open one, not a place; staff choose the cohort, or the waiting list.
         form.version.data = application.version
-        if action in ("approve", "place") and application.programme_id:
-            form.programme.data = str(application.programme_id)
     return form
 
 

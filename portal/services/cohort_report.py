@@ -6,7 +6,7 @@ from datetime import date
 from peewee import fn
 
 from .. import spreadsheet
-from ..models import OUTCOMES, Application, Municipality, Programme
+from ..models import OUTCOMES, Application, Company, Municipality, Programme, Site
 from . import cohort_figures, follow_up
 from .cohorts import end_date, state
 from .course import pair_rows
@@ -27,6 +27,7 @@ class Report:
     state: str = "ended"          # planned, running or ended on the day asked: the headline's tense
     from_follow_up: int = 0       # mentees whose outcome the six-month follow-up proposed (an answer given)
     follow_up_confirmed: int = 0  # of those, confirmed by staff (recorded as the outcome)
+    by_company: list = None       # [(company name or None when not known, mentees, positive, meetings per pair)]
 
 
 def report(programme: Programme, today: date) -> Report:
@@ -63,7 +64,28 @@ def report(programme: Programme, today: date) -> Report:
                        for name, g in sorted(groups.items())]
     return Report(programme, end, funnel, [(kind, total[f"outcome_{kind}"]) for kind in OUTCOMES], total["positive"],
                   total["mentees"], total["later"], total["meetings"] / total["mentees"] if total["mentees"] else 0.0,
-                  by_municipality, rows, state(programme, today), *follow_up.counts(programme))
+                  by_municipality, rows, state(programme, today), *follow_up.counts(programme),
+                  _by_company(rows, total, end))
+
+
+def _by_company(rows, total: Counter, end: date) -> list:
+    """The pairs by the company of the site where they meet (a cohort may hold several companies' sites). Pairs
+    whose people were deleted are kept as anonymous counts per municipality only: they are "not known" here."""
+    companies = dict(Site.select(Site.id, Company.name).join(Company)
+                     .where(Site.id.in_({row.pair.site_id for row in rows if row.pair.site_id})).tuples())
+    groups = {}
+    for row in rows:
+        name = companies.get(row.pair.site_id)
+        groups[name] = groups.get(name, Counter()) + cohort_figures.pair_part(
+            row.meetings, row.outcome.kind if row.outcome else None,
+            row.outcome.reached_on if row.outcome else None, end)
+    known = sum(groups.values(), Counter())
+    rest = Counter({key: total[key] - known[key] for key in ("mentees", "positive", "meetings")})
+    if rest["mentees"] > 0:
+        groups[None] = groups.get(None, Counter()) + rest
+    return [(name, g["mentees"], g["positive"], g["meetings"] / g["mentees"])
+            for name, g in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
+            if g["mentees"]]
 
 
 def report_csv(report: Report, labels: dict) -> str:

@@ -264,14 +264,26 @@ def _problems(details: dict, programme: Programme | None) -> list[Problem]:
     if any(_comparable(other.name) == wanted for other in Programme.select(Programme.id, Programme.name)
            if programme is None or other.id != programme.id):
         problems.append(Problem("name", "name_taken", {"name": details["name"]}))
-    company = Company.get_or_none(Company.id == details["company_id"])
-    if company is None:
-        return [*problems, Problem("company", "unknown_company")]
-    chosen = list(Site.select().where(Site.id.in_(sorted(details["site_ids"]))))
+    # A programme may hold sites of several companies (issue 22): then it names none. When it names one, its
+    # sites are that company's.
+    company = None
+    if details["company_id"]:
+        company = Company.get_or_none(Company.id == details["company_id"])
+        if company is None:
+            return [*problems, Problem("company", "unknown_company")]
+    chosen = list(Site.select(Site, Company).join(Company).where(Site.id.in_(sorted(details["site_ids"]))))
+    kept = {ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)} if programme \
+        else set()
+    unusable = sorted(site.name for site in chosen if site.id not in kept
+                      and (site.retired_at is not None or site.company.sign_up_state != "approved"))
     if len(chosen) != len(details["site_ids"]):
         problems.append(Problem("sites", "unknown_site"))
-    elif any(site.company_id != company.id for site in chosen):
+    elif company is not None and any(site.company_id != company.id for site in chosen):
         problems.append(Problem("sites", "other_company", {"company": company.name}))
+    elif unusable:
+        problems.append(Problem("sites", "site_not_in_use", {"sites": ", ".join(unusable)}))
+    elif not chosen and company is None:
+        problems.append(Problem("sites", "no_sites_chosen"))
     elif not chosen:
         has_sites = Site.select().where(Site.company == company).exists()
         problems.append(Problem("sites", "no_sites" if has_sites else "company_has_no_sites",

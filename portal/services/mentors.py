@@ -9,7 +9,8 @@ from ..db import database
 from .. import lifecycle
 from ..models import (MIN_MENTOR_WORK_YEARS, Application, Company, MentorProfile, Pair, Site, SiteCatchment,
                       User)
-from . import audit
+from .. import places
+from . import audit, sites
 
 
 class MentorRuleError(ValueError):
@@ -43,7 +44,8 @@ class MentorRow:
 # ---------------------------------------------------------------- companies and sites
 
 def companies():
-    return list(Company.select().order_by(Company.name))
+    """The approved companies (a sign-up waiting for staff, or declined, lends no mentors)."""
+    return list(Company.approved())
 
 
 def create_company(name: str, actor) -> Company:
@@ -60,19 +62,23 @@ def create_company(name: str, actor) -> Company:
 
 
 def add_site(company: Company, actor, name: str, address: str, postcode: str, town: str) -> Site:
-    """A new site of a company (its catchment is set per programme under /admin/programmes/…/rules)."""
-    with database.atomic():
-        site = Site.create(company=company, name=name, address=address, postcode=postcode, town=town)
-        audit.record(actor, "site.created", site, company=company.id, name=name)
-    return site
+    """A new site of a company, in the municipality of its postcode (its first catchment; the rest is set per
+    programme under /admin/programmes/…/rules)."""
+    codes = places.municipalities_for(postcode)
+    return sites.create(company, sites.SiteDetails(name, address, postcode, town, codes[0] if codes else None), actor)
 
 
 def sites_of(company: Company):
     return list(Site.select().where(Site.company == company).order_by(Site.name))
 
 
-def all_sites():
-    return list(Site.select(Site, Company).join(Company).order_by(Company.name, Site.name))
+def all_sites(include=()):
+    """The sites new programmes and mentors may use (approved companies, not retired), and those in `include`
+    (a programme's own sites, which it keeps when one is retired)."""
+    usable = (Company.sign_up_state == "approved") & Site.retired_at.is_null()
+    if include:
+        usable |= Site.id.in_(sorted(include))
+    return list(Site.select(Site, Company).join(Company).where(usable).order_by(Company.name, Site.name))
 
 
 def catchment_of(site_id) -> frozenset[str]:

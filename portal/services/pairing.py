@@ -7,7 +7,8 @@ from .. import lifecycle, mail, matching
 from ..clock import now_utc
 from ..lifecycle import Status
 from ..db import database
-from ..models import Application, MatchRejection, MentorProfile, Pair, Programme, ProgrammeSite, Site, User
+from ..models import (Application, Company, MatchRejection, MentorProfile, Pair, Programme, ProgrammeSite, Site,
+                      User)
 from . import audit, mentors as mentor_service
 from .registration import absolute_url
 from .cohorts import MatchError, free_places, move, one_at_a_time
@@ -53,8 +54,8 @@ def available_mentors(programme: Programme, today: date) -> list[tuple[MentorPro
     """Complete mentors (filled profile, training done by `today`, an active account with a password) at the
     programme's sites with a free place: (profile, free places)."""
     site_ids = [ps.site_id for ps in ProgrammeSite.select().where(ProgrammeSite.programme == programme)]
-    profiles = (mentor_service.matchable_profiles().select_extend(Site).switch(MentorProfile).join(Site)
-                .where(MentorProfile.site.in_(site_ids) & (MentorProfile.trained_on <= today))
+    profiles = (mentor_service.matchable_profiles().select_extend(Site, Company).switch(MentorProfile).join(Site)
+                .join(Company).where(MentorProfile.site.in_(site_ids) & (MentorProfile.trained_on <= today))
                 .order_by(User.name, User.id))
     result = []
     for profile in profiles:
@@ -70,6 +71,7 @@ class MatchRow:
     suggested: MentorProfile | None
     fit: matching.Fit | None
     options: list = field(default_factory=list)      # [(profile, fit)] best first, every mentor who fits
+    rejected: list = field(default_factory=list)     # mentors staff rejected for this mentee (User), to undo
 
 
 @dataclass
@@ -91,8 +93,9 @@ def suggestion(programme: Programme, today: date) -> Matching:
             catchments[profile.site_id] = mentor_service.catchment_of(profile.site_id)
         facts.append(mentor_facts(profile, catchments[profile.site_id], free))
     mentee_facts_list = [mentee_facts(a) for a in mentees]
-    rejected = set(MatchRejection.select(MatchRejection.application, MatchRejection.mentor)
-                   .where(MatchRejection.application.in_([a.id for a in mentees])).tuples())
+    rejections = list(MatchRejection.select(MatchRejection, User).join(User, on=(MatchRejection.mentor == User.id))
+                      .where(MatchRejection.application.in_([a.id for a in mentees])).order_by(User.name))
+    rejected = {(r.application_id, r.mentor_id) for r in rejections}
     places = free_places(programme)
     suggested = {s.mentee_id: s for s in matching.suggest(mentee_facts_list, facts, limit=places,
                                                          exclude=frozenset(rejected))}
@@ -102,7 +105,8 @@ def suggestion(programme: Programme, today: date) -> Matching:
         options = [(by_user[mr.id], f) for mr in facts if (f := matching.fit(me, mr)) is not None]
         options.sort(key=lambda o: (-o[1].score, o[0].user.name))
         s = suggested.get(application.id)
-        rows.append(MatchRow(application, by_user[s.mentor_id] if s else None, s.fit if s else None, options))
+        rows.append(MatchRow(application, by_user[s.mentor_id] if s else None, s.fit if s else None, options,
+                             [r.mentor for r in rejections if r.application_id == application.id]))
     rows.sort(key=lambda r: (r.suggested is None, -(r.fit.score if r.fit else 0), r.application.full_name or ""))
     return Matching(rows, available, places, sum(1 for r in rows if not r.options))
 
@@ -198,3 +202,13 @@ def reject(programme: Programme, application: Application, mentor: User, actor) 
     with database.atomic():
         MatchRejection.get_or_create(application=application, mentor=mentor, defaults={"rejected_by": actor})
         audit.record(actor, "pair.rejected", application, mentor=mentor.id, programme=programme.id)
+
+
+def undo_rejection(programme: Programme, application: Application, mentor: User, actor) -> bool:
+    """Staff take back a rejection: the mentor may be suggested for the mentee again. False if there was none."""
+    with database.atomic():
+        removed = (MatchRejection.delete()
+                   .where((MatchRejection.application == application) & (MatchRejection.mentor == mentor)).execute())
+        if removed:
+            audit.record(actor, "pair.rejection_undone", application, mentor=mentor.id, programme=programme.id)
+    return bool(removed)

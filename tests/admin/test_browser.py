@@ -94,7 +94,7 @@ def test_an_admin_creates_and_edits_a_programme(live_server, browser, check_as_w
 
         page.locator("form button.button-primary").click()          # nothing filled in
         page.wait_for_load_state()
-        assert page.locator(".error-summary li").count() >= 3
+        assert page.locator(".error-summary li").count() >= 2          # the name and the start date
         check(page)                                                  # the error state too
 
         page.fill("[name=name]", "Erhvervsmentor 2028")

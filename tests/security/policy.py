@@ -2,22 +2,27 @@
 
 Expected answers: "ok" (below 400 and not sent to a login page), "login" (sent to /login), 403, 404.
 Adding a route without a row here fails tests/security/test_policy.py. Actors: see world.ACTORS."""
-ANON, APPLICANT, CW_A, CW_B, STAFF_, ADMIN_, MENTOR_ = ("anonymous", "applicant", "caseworker_a", "caseworker_b",
-                                                        "staff", "admin", "mentor")
+ANON, APPLICANT, CW_A, CW_B, STAFF_, ADMIN_, MENTOR_, COORD_ = (
+    "anonymous", "applicant", "caseworker_a", "caseworker_b", "staff", "admin", "mentor", "coordinator")
 
 
-def _row(anonymous="ok", applicant="ok", caseworker_a="ok", caseworker_b="ok", staff="ok", admin="ok", mentor="ok"):
+def _row(anonymous="ok", applicant="ok", caseworker_a="ok", caseworker_b="ok", staff="ok", admin="ok", mentor="ok",
+         coordinator="ok"):
     return {ANON: anonymous, APPLICANT: applicant, CW_A: caseworker_a, CW_B: caseworker_b, STAFF_: staff,
-            ADMIN_: admin, MENTOR_: mentor}
+            ADMIN_: admin, MENTOR_: mentor, COORD_: coordinator}
 
 
 PUBLIC = _row()
 _SIGNED_IN_ONLY = dict(anonymous="login", applicant="login")           # applicants have no accounts
-STAFF = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, mentor=403)
-ADMIN = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, staff=403, mentor=403)
-CASEWORKER = _row(**_SIGNED_IN_ONLY, staff=403, admin=403, mentor=403)
-CASEWORKER_OWN = _row(**_SIGNED_IN_ONLY, caseworker_b=404, staff=403, admin=403, mentor=403)   # the referral is in A
-MENTOR = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, staff=403, admin=403)
+STAFF = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, mentor=403, coordinator=403)
+ADMIN = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, staff=403, mentor=403, coordinator=403)
+CASEWORKER = _row(**_SIGNED_IN_ONLY, staff=403, admin=403, mentor=403, coordinator=403)
+CASEWORKER_OWN = _row(**_SIGNED_IN_ONLY, caseworker_b=404, staff=403, admin=403, mentor=403,   # the referral is in A
+                      coordinator=403)
+MENTOR = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, staff=403, admin=403, coordinator=403)
+# A company coordinator: their own company only (the world's site is theirs; tests/companies/test_coordinator.py
+# proves another company's is not found).
+COORDINATOR = _row(**_SIGNED_IN_ONLY, caseworker_a=403, caseworker_b=403, staff=403, admin=403, mentor=403)
 SECOND_FACTOR = _row(**_SIGNED_IN_ONLY)      # signed-in users who need no (more) second factor are sent on
 
 
@@ -30,6 +35,10 @@ POLICY = {
     "public.index": {"GET": PUBLIC},
     "public.privacy": {"GET": PUBLIC},
     "public.healthz": {"GET": PUBLIC},
+    "join.sign_up": both(PUBLIC),
+    "join.thanks": {"GET": PUBLIC},
+    "join.join": {"GET": PUBLIC},
+    "join.become_a_mentor": {"GET": PUBLIC},
     "static": {"GET": PUBLIC},
     # the applicant's form and status pages (no accounts: the session and one-time links decide)
     "apply.start": {"GET": PUBLIC},
@@ -72,6 +81,8 @@ POLICY = {
     "review.deletions": {"GET": STAFF},
     "review.delete_now": both(STAFF),
     "review.refuse_deletion": both(STAFF),
+    "signups.index": {"GET": STAFF},
+    "signups.sign_up": both(STAFF),
     "programmes.index": {"GET": STAFF},
     "programmes.mentors": {"GET": STAFF},
     "programmes.training": {"POST": STAFF},
@@ -79,6 +90,7 @@ POLICY = {
     "programmes.start": {"POST": STAFF},
     "programmes.matching": {"GET": STAFF},
     "programmes.decide_match": {"POST": STAFF},
+    "programmes.undo_rejection": {"POST": STAFF},
     "programmes.pair": {"GET": STAFF},
     "programmes.log_meeting": {"POST": STAFF},
     "programmes.delete_meeting": {"POST": STAFF},
@@ -94,6 +106,12 @@ POLICY = {
     "mentor.log_meeting": {"POST": MENTOR},
     "mentor.undo_meeting": {"POST": MENTOR},
     "mentor.milestone": {"POST": MENTOR},
+    # company coordinators: their own company
+    "coordinator.index": {"GET": COORDINATOR},
+    "coordinator.new_site": both(COORDINATOR),
+    "coordinator.site": both(COORDINATOR),
+    "coordinator.retire_site": {"POST": COORDINATOR},
+    "coordinator.invite": both(COORDINATOR),
     # admins (after the second factor)
     "admin.index": {"GET": ADMIN},
     "admin.new_programme": both(ADMIN),
@@ -120,6 +138,10 @@ ARGUMENTS = {
     "referrals.continue_together": {"public_id": "referral_public_id"},
     "referrals.resend": {"public_id": "referral_public_id"},
     "programmes.decide_match": {"public_id": "waiting_public_id"},
+    "programmes.undo_rejection": {"public_id": "waiting_public_id", "user_id": "mentor_id"},
+    "signups.sign_up": {"company_id": "signup_company_id"},
+    "coordinator.site": {"site_id": "coordinator_site_id"},
+    "coordinator.retire_site": {"site_id": "coordinator_site_id"},
     "programmes.training": {"user_id": "mentor_id"},
     "companies.mentor": {"user_id": "mentor_id"},
     "accounts.change_active": {"user_id": "spare_user_id", "action": "=reactivate"},

@@ -81,7 +81,8 @@ def who_fills(endpoint):
     if endpoint in FORM_USER:
         return FORM_USER[endpoint]
     row = POLICY[endpoint]["POST"]
-    return next(actor for actor in ("applicant", "staff", "admin", "caseworker_a", "mentor") if row[actor] == "ok")
+    return next(actor for actor in ("applicant", "staff", "admin", "caseworker_a", "mentor", "coordinator")
+                if row[actor] == "ok")
 
 
 def valid_body(world, endpoint, client, url):

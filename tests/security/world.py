@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from portal.db import database
-from portal.models import Application, Company, FollowUpAnswer, Meeting
+from portal.models import Application, Company, FollowUpAnswer, Meeting, Site, User
 from portal.services import pairing
 from portal.services import referrals, registration, tokens, authentication
 from tests.apply.helpers import fill
@@ -18,7 +18,7 @@ from tests.programmes.helpers import approved, mentor
 from tests.review.helpers import seeded, submitted
 
 MUNICIPALITY_A, MUNICIPALITY_B = "101", "751"
-ACTORS = ("anonymous", "applicant", "caseworker_a", "caseworker_b", "staff", "admin", "mentor")
+ACTORS = ("anonymous", "applicant", "caseworker_a", "caseworker_b", "staff", "admin", "mentor", "coordinator")
 STATIC_FILE = next(p for p in sorted((Path(__file__).parents[2] / "static" / "css").rglob("*.css")))
 
 
@@ -108,6 +108,14 @@ def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
         meeting = Meeting.create(pair=pair, held_on=date.today(), logged_by=paired.decided_by)
         # The mentor's six-month answer, a proposal staff confirm (the mentee's own link stays free to answer).
         answer = FollowUpAnswer.create(pair=pair, respondent="mentor", kind="job")
+        # A mentor company that signed up and was approved, with its coordinator and a site; and one waiting.
+        coordinated = Company.create(name="Coordinated ApS", cvr="30000013", sign_up_state="approved")
+        coordinated_site = Site.create(company=coordinated, name="Odense office", address="Vestergade 1",
+                                       postcode="5000", town="Odense C", municipality="461")
+        u["coordinator"] = make("coordinator", "kim@coordinated.dk")
+        User.update(company=coordinated).where(User.id == u["coordinator"].id).execute()
+        signup = Company.create(name="Waiting ApS", cvr="30000021", sign_up_state="pending", contact_name="Wanda Waiting",
+                                contact_email="wanda@waiting.dk", expected_mentors=2, signed_up_at=date.today())
     application = submitted(app, email="amal@example.org")
     assert application.municipality_id == MUNICIPALITY_A and application.status == "submitted"
     world.ids.update(
@@ -115,7 +123,9 @@ def build(tmp_path, migrated_db, extra_actors=(), database_url=None) -> World:
         referral_public_id=referral.public_id, referral_application=referral.application_id,
         waiting_public_id=waiting.public_id, programme_id=programme.id, pair_id=pair.id, meeting_id=meeting.id,
         paired_public_id=paired.public_id, follow_up_answer_id=answer.id,
-        mentor_id=u["mentor"].id, spare_user=spare, spare_user_id=spare.id, company_id=Company.get().id,
+        mentor_id=u["mentor"].id, spare_user=spare, spare_user_id=spare.id,
+        company_id=Company.get(Company.name == "Demo IT A/S").id, signup_company_id=signup.id,
+        coordinator_site_id=coordinated_site.id,
         step="about-you", static=STATIC_FILE.relative_to(STATIC_FILE.parents[1]).as_posix())
     for actor in (*ACTORS, *extra_actors):
         world.sign_in(actor)

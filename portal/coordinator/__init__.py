@@ -1,0 +1,1 @@
+"""/company/: a company coordinator's own company."""

@@ -1,0 +1,1 @@
+"""/companies: mentor companies sign up (public)."""
