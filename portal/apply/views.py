@@ -119,8 +119,9 @@ def _keep_and_leave(application, step, completed, leaving, form):
             session[SESSION_KEY] = application.public_id
         registration.keep_unsaved(application, step, typed)
         if leaving == "later" and resume_link_of(application) is None:
+            # Emailed too once the draft has an address; saved before the contact step, the contact step
+            # still emails a link (resume_shown stays unset).
             keep_resume_link(application, registration.issue_resume_link(application, client=request.remote_addr))
-            session["resume_shown"] = True
     except registration.NotEditable:             # sent in another tab meanwhile: nothing here to keep
         flash(_("Your application has already been sent, so it cannot be changed here."), "info")
     except registration.StorageFull:

@@ -55,3 +55,12 @@ def test_saving_for_later_in_danish_and_the_link_is_emailed_once_there_is_an_add
 
 def test_the_saved_page_without_a_draft_goes_to_the_form(client):
     assert client.get("/apply/saved").location.endswith("/apply/")
+
+
+def test_saved_before_the_contact_step_the_link_is_still_emailed_at_the_contact_step(app, client, inbox):
+    client.post("/apply/about-you", data={**VALID["about-you"], "go": "later"})
+    assert LINK.search(client.get("/apply/saved?lang=en").get_data(as_text=True))
+    fill(client, until="residence")
+    with app.app_context():
+        mail.send_pending()
+    assert any("/apply/resume/" in m.get_content() for m in inbox.to("amal@example.org"))
