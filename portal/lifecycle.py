@@ -101,12 +101,27 @@ MOVES = {m.name: m for m in (
     _move("withdraw_own", {S.DRAFT, *OPEN}, S.WITHDRAWN, {R.APPLICANT}, "application.withdrawn",
           tells=("applicant",)),
     _move("match", {S.APPROVED}, S.MATCHED, {R.STAFF}, "application.matched",
-          requires=("mentor_complete", "mentor_has_room", "programme_has_place"), tells=("applicant", "mentor")),
+          requires=("mentor_complete", "mentor_has_room", "programme_has_place"),
+          tells=("applicant", "mentor", "caseworker")),
     _move("start", {S.MATCHED}, S.ACTIVE, {R.STAFF}, "application.activated", requires=("start_date_reached",)),
     _move("end_early", {S.MATCHED, S.ACTIVE}, S.COMPLETED, {R.STAFF}, "application.ended_early",
           requires=("reason",), tells=("caseworker",)),
     _move("end", {S.ACTIVE}, S.COMPLETED, {R.STAFF, R.SYSTEM}, "application.completed",
           requires=("end_date_reached",), tells=("caseworker",)),
+)}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something recorded about a mentee without a move (it changes no state): what is recorded, who is told."""
+    name: str
+    records: str
+    tells: tuple = ()
+
+
+# What is recorded beside the moves; services/moves.py tells those named, as it does for a move.
+FACTS = {f.name: f for f in (
+    Fact("outcome", "outcome.recorded", tells=("caseworker",)),
 )}
 
 
@@ -146,11 +161,11 @@ APPLICANT_TEXT = {
     S.DRAFT: N_("Not sent yet. Your answers are saved."),
     S.SUBMITTED: N_("Received. A person at the association will read your application."),
     S.IN_REVIEW: N_("Being read by a person at the association."),
-    S.NEEDS_INFO: N_("We need more information from you. Read our email and update your answers."),
+    S.NEEDS_INFO: N_("We need more information from you. Read our question below and update your answers."),
     S.APPROVED: N_("Approved. We are finding a mentor for you."),
     S.WAITING: N_("Approved. The programme you applied for is full, so you are on the waiting list for the "
                   "next one. We write to you when you have a place."),
-    S.REJECTED: N_("Not approved. Read our email for the reason."),
+    S.REJECTED: N_("Not approved. The reason is below."),
     S.WITHDRAWN: N_("Withdrawn."),
     S.DUPLICATE: N_("You have already applied, and we look at your other application instead."),
     S.MATCHED: N_("You have a mentor. The programme starts soon."),

@@ -38,6 +38,8 @@ IN_SCOPE_TEMPLATES = (
     "templates/status/withdraw.html",
     "templates/status/delete.html",
     "templates/status/_share_with_mentor.html",
+    "templates/status/_mentoring.html",     # the mentor, the meetings, milestones and the outcome
+    "templates/status/link_sent_again.html",
     "templates/follow_up/_labels.html",     # the six-month question's pages, reached from the email
     "templates/follow_up/confirm.html",
     "templates/follow_up/link_expired.html",
@@ -53,6 +55,7 @@ IN_SCOPE_TEMPLATES = (
     "templates/emails/decision_approved.txt",
     "templates/emails/decision_needs_info.txt",
     "templates/emails/decision_rejected.txt",
+    "templates/emails/_rejection_reason.txt",  # also on the status page
     "templates/emails/decision_wait_listed.txt",
     "templates/emails/decision_withdrawn.txt",
     "templates/emails/match_mentee.txt",

@@ -10,8 +10,8 @@ from ..models import Application
 from .. import answers as flow
 from ..services import registration
 from .forms import SubmitForm
-from .wiring import (answers_of, build_form, check_rows, entries_action, indicator, step_context,
-                     typed_input)
+from .wiring import (RESUME_KEY, answers_of, build_form, check_rows, entries_action, indicator, keep_resume_link,
+                     resume_link_of, step_context, typed_input)
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 # GET      /apply/                     continue where the applicant left off
@@ -21,6 +21,7 @@ bp = Blueprint("apply", __name__, url_prefix="/apply")
 # POST     /apply/submit               submit
 # GET      /apply/done                 the receipt with the reference number
 # GET      /apply/resume/<token>       come back from another browser
+# GET      /apply/saved                "Save and come back later": the link to come back with
 
 SESSION_KEY = "application"
 # When the application was last sent, as this browser was given it: sending it ends every browser's right to
@@ -95,9 +96,9 @@ def step(step):
                             **step_context(step, application, form))
 
 
-# The buttons that leave a step without saving it as an answer: the back link and the language switch
-# (buttons of the step's form, so what was typed goes with them, with or without JavaScript).
-LEAVING = ("back", "language")
+# The buttons that leave a step without saving it as an answer: the back link, the language switch and "Save
+# and come back later" (buttons of the step's form, so what was typed goes with them, with or without JavaScript).
+LEAVING = ("back", "language", "later")
 
 
 def _keep_and_leave(application, step, completed, leaving, form):
@@ -108,13 +109,19 @@ def _keep_and_leave(application, step, completed, leaving, form):
     typed = typed_input(step, form)
     # A new applicant who typed nothing (the language question answers itself) gets no draft.
     nothing_typed = not any(value for name, values in typed.items() if name != "language" for value in values)
-    if not flow.may_open(step, completed) or (application is None and nothing_typed):
+    if leaving == "later":
+        target = url_for("apply.saved")
+    if not flow.may_open(step, completed) or (application is None and nothing_typed and leaving != "later"):
         return redirect(target)
     try:
         if application is None:
             application = registration.new_draft(typed.get("language", [""])[0] or str(get_locale() or "da"))
             session[SESSION_KEY] = application.public_id
         registration.keep_unsaved(application, step, typed)
+        if leaving == "later" and resume_link_of(application) is None:
+            # Emailed too once the draft has an address; saved before the contact step, the contact step
+            # still emails a link (resume_shown stays unset).
+            keep_resume_link(application, registration.issue_resume_link(application, client=request.remote_addr))
     except registration.NotEditable:             # sent in another tab meanwhile: nothing here to keep
         flash(_("Your application has already been sent, so it cannot be changed here."), "info")
     except registration.StorageFull:
@@ -141,7 +148,8 @@ def _save_and_continue(application, step, answers, form):
         return page_or_fragment("apply/step.html", "apply/_step_form.html", form=form, step=step,
                                 **step_context(step, application, form)), 503
     if step == "contact" and not session.get("resume_shown"):
-        session["resume_link"] = registration.issue_resume_link(application, client=request.remote_addr)
+        keep_resume_link(application, registration.issue_resume_link(application, client=request.remote_addr),
+                         new=True)
         session["resume_shown"] = True
     if request.args.get("return") == "check" and flow.may_open(flow.CHECK, application.completed_steps):
         return redirect(url_for("apply.check"))
@@ -175,7 +183,8 @@ def check():
 def _check_page(application, form):
     return render_template("apply/check.html", application=application, form=form,
                            rows=check_rows(application), assessment=registration.assess(application),
-                           steps=flow.STEPS, indicator=indicator(application))
+                           steps=flow.STEPS, indicator=indicator(application),
+                           resume_link=resume_link_of(application))
 
 
 @bp.post("/submit")
@@ -194,6 +203,7 @@ def submit():
         registration.submit(application, actor=current_user if current_user.is_authenticated else None)
     except registration.NotEditable:
         return redirect(url_for("apply.start"))
+    session.pop(RESUME_KEY, None)                  # sent: the link no longer opens it
     return redirect(url_for("apply.done"))
 
 
@@ -216,7 +226,20 @@ def resume(token):
         return render_template("apply/resume_expired.html"), 404
     open_in_this_browser(application)
     session["resume_shown"] = True
+    keep_resume_link(application, registration.absolute_url("apply.resume", language=application.language,
+                                                            token=token))
     return redirect(url_for("apply.step", step=flow.first_unfinished(application.completed_steps)))
+
+
+@bp.get("/saved")
+@public
+def saved():
+    """After "Save and come back later": the link to come back with, from this or any other browser."""
+    application = current_application()
+    link = resume_link_of(application)
+    if link is None:
+        return redirect(url_for("apply.start"))
+    return render_template("apply/saved.html", application=application, resume_link=link)
 
 
 @bp.context_processor

@@ -138,6 +138,24 @@ def indicator(application):
     return steps
 
 
+# The link to come back to the draft (from any browser), kept with the draft it opens so every step after the
+# contact step can show it: [application public id, link]. "resume_link_new": show it in full once.
+RESUME_KEY = "resume_link"
+
+
+def keep_resume_link(application, link: str, new: bool = False) -> None:
+    session[RESUME_KEY] = [application.public_id, link]
+    if new:
+        session["resume_link_new"] = True
+
+
+def resume_link_of(application) -> str | None:
+    kept = session.get(RESUME_KEY)
+    if application is None or not isinstance(kept, list) or len(kept) != 2 or kept[0] != application.public_id:
+        return None
+    return kept[1]
+
+
 def step_context(step, application, form):
     """What the step page needs besides the form: the step indicator, the back link, the resume link."""
     previous = flow.previous_step(step)
@@ -147,7 +165,8 @@ def step_context(step, application, form):
         "back_url": url_for("apply.check") if returning else (
             url_for("apply.step", step=previous) if previous else url_for("public.index")),
         "action_url": url_for("apply.step", step=step, **({"return": "check"} if returning else {})),
-        "resume_link": session.pop("resume_link", None) if request.method == "GET" else None,
+        "resume_link": resume_link_of(application),
+        "resume_link_new": session.pop("resume_link_new", False) if request.method == "GET" else False,
         "leave_form": "step-form",         # the back link and the language switch post it (typed input kept)
         "step_explanation": STEP_EXPLANATIONS.get(step),   # under the heading, in the reader's own language
     }

@@ -70,7 +70,8 @@ def show(public_id):
     """One referral: the stage it has reached and when — never the assessment or staff notes."""
     referral = _own_referral(public_id)
     return render_template("referrals/show.html", referral=referral, state=referrals.state(referral),
-                           handled_under=referrals.handled_under(referral), form=ActionForm())
+                           handled_under=referrals.handled_under(referral), mentoring=referrals.mentoring(referral),
+                           form=ActionForm())
 
 
 @bp.post("/<public_id>/continue")

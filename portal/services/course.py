@@ -175,6 +175,14 @@ def progress(pair: Pair, today: date) -> Progress:
                     is_overdue(pair.application.status, last or pair.started_on, today))
 
 
+def next_meeting_due(pair: Pair, last_met: date | None, today: date) -> date:
+    """When the next meeting is due: the course's first day before any meeting, then half a month after the
+    last one; never before today."""
+    if last_met is None:
+        return max(today, pair.started_on or pair.programme.start_date)
+    return max(today, last_met + timedelta(days=round(365.25 / 12 / MEETINGS_PER_MONTH)))
+
+
 def pair_rows(programme: Programme, today: date) -> list[PairRow]:
     """Every pair of the programme with its meetings against the expected, milestones and outcome."""
     pairs = list(Pair.select(Pair, Application, User).join(Application).switch(Pair).join(User, on=Pair.mentor)

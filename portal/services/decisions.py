@@ -63,6 +63,11 @@ def programme_problem(programme: Programme, today: date) -> str | None:
     return None
 
 
+def _status_url(application: Application) -> str:
+    """The status page's address for an email to the applicant, in their language."""
+    return absolute_url("status.start", language=application.language)
+
+
 def _tell_applicant(application: Application, template: str, **context) -> bool:
     if not application.email:
         return False
@@ -95,7 +100,7 @@ def approve(application: Application, seen_version: int, user, programme: Progra
 
     def tell(after):
         emailed.append(_tell_applicant(after, "decision_approved", programme=programme.name,
-                                       start_date=programme.start_date, status_url=absolute_url("status.start")))
+                                       start_date=programme.start_date, status_url=_status_url(after)))
     after = _decide(application, action, seen_version, user, details={"programme": programme.id}, then=tell,
                     columns={"programme": programme.id, "decided_by": user.id, "decided_at": now_utc(),
                              "decision_code": None, "decision_reason": "approved"})
@@ -113,7 +118,7 @@ def wait_list(application: Application, seen_version: int, user) -> tuple[Applic
     emailed = []
 
     def tell(after):
-        emailed.append(_tell_applicant(after, "decision_wait_listed", status_url=absolute_url("status.start")))
+        emailed.append(_tell_applicant(after, "decision_wait_listed", status_url=_status_url(after)))
     after = _decide(application, "wait_list", seen_version, user, then=tell,
                     columns={"decided_by": user.id, "decided_at": now_utc(), "decision_code": None,
                              "decision_reason": "waiting"})
@@ -128,7 +133,7 @@ def reject(application: Application, seen_version: int, user, code: str, message
 
     def tell(after):
         emailed.append(_tell_applicant(after, "decision_rejected", code=code, message=message or None,
-                                       status_url=absolute_url("status.start")))
+                                       status_url=_status_url(after)))
     after = _decide(application, "reject", seen_version, user, details={"code": code, "message": message or None},
                     columns={"decided_by": user.id, "decided_at": now_utc(), "decision_code": code,
                              "decision_reason": message or code}, then=tell)
@@ -153,7 +158,7 @@ def ask_for_info(application: Application, seen_version: int, user, message: str
         if after.email:
             plain = tokens.issue("resume", INFO_LINK_LIFETIME, application=after)
             emailed[0] = _tell_applicant(after, "decision_needs_info", message=message,
-                                         link=absolute_url("apply.resume", token=plain),
+                                         link=absolute_url("apply.resume", language=after.language, token=plain),
                                          days=INFO_LINK_LIFETIME.days)
     after = _decide(application, "ask", seen_version, user, details={"message": message}, then=tell)
     return after, emailed[0]
@@ -164,6 +169,6 @@ def withdraw(application: Application, seen_version: int, user, reason: str | No
     emailed = []
 
     def tell(after):
-        emailed.append(_tell_applicant(after, "decision_withdrawn", status_url=absolute_url("status.start")))
+        emailed.append(_tell_applicant(after, "decision_withdrawn", status_url=_status_url(after)))
     after = _decide(application, "withdraw", seen_version, user, details={"reason": reason or None}, then=tell)
     return after, emailed[0]

@@ -3,14 +3,13 @@
 raises `MoveRefused` and changes nothing."""
 from collections.abc import Callable
 
-from flask import current_app
-
 from .. import mail
 from ..clock import now_utc
 from ..db import database
-from ..lifecycle import MOVES, may
+from ..lifecycle import FACTS, MOVES, may
 from ..models import Application, Referral
 from . import audit
+from .links import absolute_url
 
 
 class MoveRefused(Exception):
@@ -62,13 +61,22 @@ def make(application: Application, name: str, actor, role: str, *, seen_version:
     return after
 
 
-def tell_caseworker(application: Application) -> None:
-    """A referred application's caseworker hears where it stands (the state only, never the reasons)."""
+def recorded(application: Application, name: str, **facts) -> None:
+    """Tell whom lifecycle.FACTS names that a fact (`name`: "outcome"…) was recorded about the mentee; call it
+    in the transaction that records it (the caller writes the fact and its audit row)."""
+    if "caseworker" in FACTS[name].tells:
+        tell_caseworker(application, **{name: facts.get(name)})
+
+
+def tell_caseworker(application: Application, outcome: str | None = None) -> None:
+    """A referred application's caseworker hears where it stands (the state, or the outcome recorded: never
+    the reasons, the mentor's name or notes)."""
     referral = Referral.of_application(application.id)
     if referral is None or not referral.caseworker.email or not referral.caseworker.active:
         return
     kept = application.duplicate_of if application.duplicate_of_id else None
-    mail.queue(referral.caseworker.email, "decision_referral_update", referral.caseworker.language,
+    language = referral.caseworker.language
+    mail.queue(referral.caseworker.email, "decision_referral_update", language,
                name=application.full_name, reference=application.reference, status=application.status,
                kept_reference=kept.reference if kept else None, kept_status=kept.status if kept else None,
-               portal_url=current_app.config["BASE_URL"])
+               outcome=outcome, portal_url=absolute_url("referrals.index", language=language))

@@ -4,7 +4,7 @@ from datetime import date
 from ..clock import now_utc
 from ..db import database
 from ..models import OUTCOMES, POSITIVE_OUTCOMES, Application, Outcome, Pair
-from . import audit
+from . import audit, moves
 from .course import DateRefused, course_window, thank_mentor
 
 
@@ -32,6 +32,8 @@ def record_outcome(pair: Pair, actor, kind: str, reached_on: date | None, today:
                 .where(Outcome.id == outcome.id).execute()
         audit.record(actor, "outcome.recorded", application, kind=kind, previous=before,
                      reached_on=reached_on.isoformat() if reached_on else None)
+        if kind != before:           # the same outcome again (a date corrected) is no news
+            moves.recorded(application, "outcome", outcome=kind)
         if kind in POSITIVE_OUTCOMES and kind != before:
             thank_mentor(pair, "outcome", kind)          # celebrated once per outcome, not at every correction
     return Outcome.get(Outcome.application == application)

@@ -2,13 +2,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from .. import mail
 from ..clock import now_utc
 from ..db import database
 from ..lifecycle import Status
-from ..models import Application, Municipality, OneTimeToken, Referral
+from ..models import Application, Company, Meeting, Municipality, OneTimeToken, Outcome, Pair, Referral, Site, User
 from . import audit, duplicates, tokens
 from .registration import RESUME_LIFETIME, absolute_url
 
@@ -37,6 +37,8 @@ class ReferralRow:
     created_at: datetime | None
     reference: str | None
     state: str
+    referred_by: str = ""                # the caseworker's name
+    outcome: str | None = None           # where the citizen stands, once recorded (models.OUTCOMES)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def listing(caseworker, text: str | None, page: int = 1) -> ReferralPage:
     counts and pages them here rather than running that join twice."""
     codes = caseworker.municipality_codes()
     shown = Referral.select(Referral.id, Referral.public_id, Referral.full_name, Referral.municipality,
-                            Referral.created_at, Referral.mode, Referral.application)
+                            Referral.created_at, Referral.mode, Referral.application, Referral.caseworker)
     newest_first = (Referral.created_at.desc(), Referral.id.desc())
     mine = Referral.municipality.in_(codes)
     text = (text or "").strip()[:100]
@@ -87,13 +89,47 @@ def listing(caseworker, text: str | None, page: int = 1) -> ReferralPage:
     kept_ids = [kept for _, _, kept in applications.values() if kept is not None]
     kept_states = dict(Application.select(Application.id, Application.status)
                        .where(Application.id.in_(kept_ids)).tuples()) if kept_ids else {}
+    outcomes = dict(Outcome.select(Outcome.application, Outcome.kind)
+                    .where(Outcome.application.in_(ids)).tuples()) if ids else {}
+    caseworker_ids = {row[7] for row in found}
+    referrers = dict(User.select(User.id, User.name).where(User.id.in_(caseworker_ids)).tuples()) if found else {}
     names = dict(Municipality.names())
     rows = []
-    for _id, public_id, full_name, code, created_at, mode, app_id in found:
+    for _id, public_id, full_name, code, created_at, mode, app_id, caseworker_id in found:
         reference, status, kept = applications.get(app_id, (None, None, None))
         rows.append(ReferralRow(public_id, full_name, names.get(code, code), created_at, reference,
-                                stage(status, mode, kept_states.get(kept))))
+                                stage(status, mode, kept_states.get(kept)), referrers.get(caseworker_id, ""),
+                                outcomes.get(app_id)))
     return ReferralPage(rows, page, pages, total)
+
+
+@dataclass(frozen=True)
+class Mentoring:
+    """What the caseworker may know of the mentoring: the mentor's company (never the mentor's name or notes),
+    how many meetings were held, and the outcome once recorded."""
+    company: str | None
+    meetings: int
+    outcome: str | None
+    outcome_reached_on: object = None
+
+
+def mentoring(referral: Referral) -> Mentoring | None:
+    """The mentoring of the referred citizen (None before a match). A citizen closed as a duplicate is followed
+    under the application they are handled under."""
+    application = referral.application
+    if application is None:
+        return None
+    if application.status == Status.DUPLICATE and application.duplicate_of_id:
+        application = application.duplicate_of
+    pair = (Pair.select(Pair.id, Company.name).join(Site, JOIN.LEFT_OUTER, on=(Pair.site == Site.id))
+            .join(Company, JOIN.LEFT_OUTER).where(Pair.application == application.id).tuples().first())
+    outcome = Outcome.get_or_none(Outcome.application == application.id)
+    if pair is None and outcome is None:
+        return None
+    pair_id, company = pair or (None, None)
+    meetings = Meeting.select(fn.COUNT(Meeting.id)).where(Meeting.pair == pair_id).scalar() if pair_id else 0
+    return Mentoring(company, meetings or 0, outcome.kind if outcome else None,
+                     outcome.reached_on if outcome else None)
 
 
 def get_for(caseworker, public_id: str) -> Referral:
@@ -138,7 +174,7 @@ def create(caseworker, data: dict) -> Referral:
 def _invite(caseworker, referral, application):
     plain = tokens.issue("resume", RESUME_LIFETIME, application=application)
     mail.queue(referral.email, "referral_invitation", referral.language, name=referral.full_name,
-               municipality=referral.municipality.name, link=absolute_url("apply.resume", token=plain),
+               municipality=referral.municipality.name, link=absolute_url("apply.resume", language=referral.language, token=plain),
                days=RESUME_LIFETIME.days)
     Referral.update(invited_at=now_utc()).where(Referral.id == referral.id).execute()
     audit.record(caseworker, "referral.invited", referral)

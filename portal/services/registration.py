@@ -2,7 +2,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from peewee import IntegrityError, OperationalError, SqliteDatabase
 
 from .. import eligibility, lifecycle, mail
@@ -12,6 +12,7 @@ from ..db import database
 from ..lifecycle import Role, Status
 from ..models import Application, Programme
 from . import duplicates, limits, moves, rules_in_force, tokens
+from .links import absolute_url
 
 RESUME_LIFETIME = timedelta(days=30)
 EDITABLE = lifecycle.EDITABLE            # the states in which the applicant may change answers
@@ -142,7 +143,7 @@ def issue_resume_link(application: Application, client: str | None = None) -> st
     the portal cannot be used to send a stranger someone else's words."""
     with database.atomic():
         plain = tokens.issue("resume", RESUME_LIFETIME, application=application)
-        link = absolute_url("apply.resume", token=plain)
+        link = absolute_url("apply.resume", language=application.language, token=plain)
         if application.email and limits.may_email(application.email, client):
             mail.queue(application.email, "resume_link", application.language, link=link,
                        days=RESUME_LIFETIME.days)
@@ -223,7 +224,7 @@ def submit(application: Application, actor=None) -> Application:
                     if fresh.email:
                         # Not the name: nobody has confirmed that the address is the applicant's.
                         mail.queue(fresh.email, "application_received", fresh.language, reference=reference,
-                                   status_url=absolute_url("status.start"))
+                                   status_url=absolute_url("status.start", language=fresh.language))
                 try:
                     moves.make(application, "resubmit" if row.status == Status.NEEDS_INFO else "submit", actor,
                                Role.CASEWORKER if actor else Role.APPLICANT, then=tell,
@@ -239,7 +240,3 @@ def submit(application: Application, actor=None) -> Application:
             continue      # a reference collision: draw another
     raise RuntimeError("could not draw a unique reference")
 
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A link for an email: the configured public address, never the request's Host header."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

@@ -2,7 +2,8 @@
 import logging
 import operator
 import re
-from datetime import timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, timedelta, timezone
 from functools import reduce
 
 from peewee import SqliteDatabase
@@ -12,9 +13,10 @@ from ..lifecycle import Role, Status
 from ..clock import now_utc
 from ..db import database
 from ..mail import MAX_ATTEMPTS
-from ..models import Application, AuditEvent, Note, OneTimeToken, Outbox, Referral
-from . import audit, cohort_figures, moves, tokens
-from .registration import EDITABLE, absolute_url
+from ..models import (Application, AuditEvent, Meeting, Milestone, Note, OneTimeToken, Outbox, Outcome, Pair,
+                      Referral, Site)
+from . import audit, cohort_figures, course, limits, moves, tokens
+from .registration import EDITABLE, RESUME_LIFETIME, absolute_url
 
 SIGN_IN_LIFETIME = timedelta(hours=1)
 SESSION_LIFETIME = timedelta(hours=1)       # a status session ends an hour after sign-in
@@ -68,9 +70,100 @@ def send_sign_in_link(reference: str, email: str) -> None:
             return
         plain = tokens.issue("status", SIGN_IN_LIFETIME, application=application)
         mail.queue(application.email, "status_link", application.language, name=application.full_name,
-                   reference=application.reference, link=absolute_url("status.sign_in", token=plain),
+                   reference=application.reference, link=absolute_url("status.sign_in", language=application.language, token=plain),
                    minutes=int(SIGN_IN_LIFETIME.total_seconds() // 60))
         audit.record(None, "status.link_sent", application, actor_role="applicant")
+
+
+MAX_AGAIN = 3          # applications whose links one "send me my link again" emails, newest first
+
+
+def send_links_again(email: str, client: str | None) -> None:
+    """"Send me my link again": email each application under this address (newest first, at most MAX_AGAIN)
+    its link: a draft its link to continue, a sent one a sign-in link to its status page. Silent when the
+    address is not known, and within the email limits per address and per client (services/limits.py).
+
+    The caller answers the same in every case, so the form tells nobody whether an application exists."""
+    address = (email or "").strip().lower()
+    found = list(Application.select().where((Application.email == address) & (Application.status != Status.WITHDRAWN)
+                                            & (Application.status.in_(list(EDITABLE)) | Application.reference.is_null(False)))
+                 .order_by(Application.updated_at.desc(), Application.id.desc()).limit(MAX_AGAIN))
+    for application in found:
+        with database.atomic():
+            # Counted in the write transaction that queues the email: two requests at once cannot both slip under.
+            if not limits.may_email(address, client):
+                return
+            if application.status == Status.DRAFT:
+                plain = tokens.issue("resume", RESUME_LIFETIME, application=application)
+                mail.queue(application.email, "resume_link", application.language,
+                           link=absolute_url("apply.resume", language=application.language, token=plain),
+                           days=RESUME_LIFETIME.days)
+            elif links_sent_recently(application) < MAX_LINKS_PER_HOUR:
+                plain = tokens.issue("status", SIGN_IN_LIFETIME, application=application)
+                mail.queue(application.email, "status_link", application.language, name=application.full_name,
+                           reference=application.reference,
+                           link=absolute_url("status.sign_in", language=application.language, token=plain),
+                           minutes=int(SIGN_IN_LIFETIME.total_seconds() // 60))
+            else:
+                continue
+            audit.record(None, "status.link_sent_again", application, actor_role="applicant")
+
+
+def question(application: Application) -> str | None:
+    """What staff asked the applicant, while they wait for the answer (sent by email too, when there is an
+    address: an applicant with only a phone number reads it here)."""
+    if application.status != Status.NEEDS_INFO:
+        return None
+    asked = (AuditEvent.select(AuditEvent.details)
+             .where((AuditEvent.object_type == "application") & (AuditEvent.object_id == application.public_id)
+                    & (AuditEvent.action == lifecycle.MOVES["ask"].records))
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).first())
+    return (asked.details or {}).get("message") if asked else None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: str | None              # one of decisions.REJECTION_CODES: the reason's sentence (emails/_reasons.txt)
+    message: str | None           # what staff wrote to the applicant, if anything
+
+
+def rejection(application: Application) -> Rejection | None:
+    """Why the application was not approved, as the applicant was told."""
+    if application.status != Status.REJECTED:
+        return None
+    reason = application.decision_reason
+    return Rejection(application.decision_code, reason if reason and reason != application.decision_code else None)
+
+
+@dataclass(frozen=True)
+class Mentoring:
+    """The mentee's course as they see it on the status page."""
+    pair: Pair
+    mentor: str
+    company: str | None
+    site: Site | None
+    meetings: list                # Meeting, oldest first
+    expected: int                 # meetings expected by today (services/course.py)
+    next_expected: date | None    # when the next meeting is due, while the pair meets
+    milestones: list              # Milestone, in the order reached
+    outcome: Outcome | None
+
+
+def mentoring(application: Application, today: date | None = None) -> Mentoring | None:
+    """The mentoring of a matched applicant: their mentor, where they meet, meetings, milestones, outcome."""
+    today = today or date.today()
+    pair = Pair.get_or_none(Pair.application == application.id)
+    if pair is None:
+        return None
+    site = Site.get_or_none(Site.id == pair.site_id) if pair.site_id else None
+    meetings = list(Meeting.select().where(Meeting.pair == pair).order_by(Meeting.held_on, Meeting.id))
+    milestones = list(Milestone.select().where(Milestone.pair == pair).order_by(Milestone.reached_on, Milestone.id))
+    outcome = Outcome.get_or_none(Outcome.application == application.id)
+    return Mentoring(pair, pair.mentor.name, site.company.name if site else None, site, meetings,
+                     course.expected_meetings(pair, pair.programme, today),
+                     course.next_meeting_due(pair, meetings[-1].held_on if meetings else None, today)
+                     if application.status in lifecycle.MEETING else None,
+                     milestones, outcome)
 
 
 def link_is_valid(plain: str) -> bool:
@@ -209,6 +302,36 @@ def export_data(application: Application) -> dict:
         "history": [_history_entry(e) for e in history],
         "internal_notes": {"count": len(notes), "written_at": [_time(n.created_at) for n in notes]},
         "emails": emails,
+        "mentoring": _mentoring_export(a),
+    }
+
+
+def _day(value):
+    return value.isoformat() if value is not None else None
+
+
+def _mentoring_export(a: Application) -> dict | None:
+    """The mentoring: the pair, the mentor's name (the applicant knows them; not their contact details),
+    the meetings with the mentor's notes about them, the milestones and the outcome."""
+    pair = Pair.get_or_none(Pair.application == a.id)
+    outcome = Outcome.get_or_none(Outcome.application == a.id)
+    if pair is None and outcome is None:
+        return None
+    site = Site.get_or_none(Site.id == pair.site_id) if pair and pair.site_id else None
+    return {
+        "pair": {"programme": pair.programme.name, "matched_at": _time(pair.accepted_at),
+                 "started_on": _day(pair.started_on), "company": site.company.name if site else None,
+                 "site": ({"name": site.name, "address": site.address, "postcode": site.postcode, "town": site.town}
+                          if site else None)} if pair else None,
+        "mentor": {"name": pair.mentor.name} if pair else None,
+        "meetings": [{"held_on": _day(m.held_on), "note": m.note, "logged_by_role": m.logged_by.role}
+                     for m in Meeting.select().where(Meeting.pair == pair).order_by(Meeting.held_on, Meeting.id)]
+        if pair else [],
+        "milestones": [{"kind": m.kind, "reached_on": _day(m.reached_on)}
+                       for m in Milestone.select().where(Milestone.pair == pair).order_by(Milestone.reached_on)]
+        if pair else [],
+        "outcome": ({"kind": outcome.kind, "reached_on": _day(outcome.reached_on),
+                     "recorded_at": _time(outcome.recorded_at)} if outcome else None),
     }
 
 

@@ -15,3 +15,9 @@ class FindApplicationForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that does one thing (sign in, withdraw, download, ask for deletion): only the CSRF token."""
+
+
+class SendAgainForm(BaseForm):
+    """"Send me my link again": only the email address (the reference number may be lost too)."""
+    email = EmailField(_l("Email address"), [DataRequired(_l("Enter the email address you applied with")), Length(max=254),
+                                             Email(_l("Enter an email address like name@example.com"))])

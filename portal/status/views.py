@@ -14,10 +14,11 @@ from ..apply import views as apply_views
 from ..models import Application
 from ..security import keeps_input
 from ..services import pairing, status
-from .forms import ConfirmForm, FindApplicationForm
+from .forms import ConfirmForm, FindApplicationForm, SendAgainForm
 
 bp = Blueprint("status", __name__, url_prefix="/status")
 # GET/POST /status/                 ask for a sign-in link (reference + email)
+# GET/POST /status/send-again      "send me my link again": an email address only
 # GET/POST /status/sign-in/<token>  the emailed link: GET shows a button, POST uses the link and signs in
 # GET      /status/application      the application: status, answers and what the applicant can do
 # GET      /status/edit             change the answers (draft or needs_info): on to /apply/check or a step
@@ -82,7 +83,21 @@ def start():
         # takes the same time, whether or not the details match.
         _after_response(partial(status.send_sign_in_link, form.reference.data, form.email.data))
         return render_template("status/link_sent.html", email=form.email.data)
-    return render_template("status/start.html", form=form)
+    return render_template("status/start.html", form=form, again=SendAgainForm(prefix="again", formdata=None))
+
+
+@bp.route("/send-again", methods=["GET", "POST"])
+@public
+@keeps_input
+def send_again():
+    """Email the links of the applications under an address; the same answer whether or not it is known."""
+    again = SendAgainForm(prefix="again")
+    if again.validate_on_submit():
+        _after_response(partial(status.send_links_again, again.email.data, request.remote_addr))
+        return render_template("status/link_sent_again.html", email=again.email.data)
+    if request.method == "GET":
+        return redirect(url_for("status.start"))
+    return render_template("status/start.html", form=FindApplicationForm(formdata=None), again=again)
 
 
 def _after_response(task):
@@ -128,7 +143,8 @@ def application(application):
     may_edit = _may_edit(application)
     return render_template("status/application.html", application=application, form=ConfirmForm(),
                            rows=_rows(application, may_edit), may_edit=may_edit,
-                           may_withdraw=status.may_withdraw(application))
+                           may_withdraw=status.may_withdraw(application), question=status.question(application),
+                           rejection=status.rejection(application), mentoring=status.mentoring(application))
 
 
 def _rows(application, editable):

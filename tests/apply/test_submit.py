@@ -123,13 +123,19 @@ def test_the_receipt_in_english(app, client, inbox):
     assert f"We have received your application ({Application.get().reference})" in subjects
 
 
-def test_the_resume_link_is_shown_once_and_emailed_and_only_its_hash_is_kept(app, client, inbox):
+def test_the_resume_link_is_announced_once_stays_on_every_step_and_is_emailed_and_only_its_hash_is_kept(
+        app, client, inbox):
     fill(client, until="residence")
     html = client.get("/apply/residence?lang=en").get_data(as_text=True)
+    assert "Your answers are saved" in html
     link = re.search(r'class="resume-link">(http://localhost/apply/resume/[^<]+)<', html).group(1)
-    token = link.rsplit("/", 1)[1]
-    assert len(token) >= 22                                      # at least 128 bits
-    assert "resume-link" not in client.get("/apply/residence?lang=en").get_data(as_text=True)
+    token = link.rsplit("/", 1)[1].split("?")[0]
+    assert len(token) >= 22 and link.endswith("?lang=en")        # at least 128 bits; in the applicant's language
+    again = client.get("/apply/residence?lang=en").get_data(as_text=True)
+    assert "Your answers are saved" not in again and link in again   # announced once, then kept in view
+    fill(client, until="languages")
+    for step in ("work", "languages"):
+        assert link in client.get(f"/apply/{step}?lang=en").get_data(as_text=True)
     stored = OneTimeToken.get()
     assert token not in stored.token_hash and stored.expires_at > now_utc() + timedelta(days=29)
     with app.app_context():
@@ -153,7 +159,7 @@ def test_an_expired_or_unknown_resume_link_explains_what_to_do(app, client):
     html = client.get("/apply/residence").get_data(as_text=True)
     path = re.search(r'class="resume-link">http://localhost(/apply/resume/[^<]+)<', html).group(1)
     OneTimeToken.update(expires_at=now_utc() - timedelta(seconds=1)).execute()
-    response = app.test_client().get(path + "?lang=en")
+    response = app.test_client().get(path)          # the link carries the language (en)
     assert response.status_code == 404 and "The link does not work" in response.get_data(as_text=True)
     assert app.test_client().get("/apply/resume/made-up").status_code == 404
 

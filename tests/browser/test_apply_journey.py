@@ -48,7 +48,11 @@ def fill_steps(page, language, javascript=True, assert_accessible=assert_accessi
         expect(page.locator("[name=municipality]")).to_have_value("751")
     continue_(page)
 
-    assert page.locator(".resume-link").count() == (0 if resumed else 1)   # who came by a link has one
+    # The link to come back is on every step after the contact step: announced to a new applicant, kept in view
+    # for one who came by a link (it is theirs).
+    assert page.locator(".resume-link").count() == 1
+    assert page.get_by_text("Your answers are saved" if language == "en" else "Dine svar er gemt").count() == (
+        0 if resumed else 1)
     assert_accessible(page)
     page.select_option("[name=country_of_origin]", "SY")
     page.fill("[name=arrival_year]", "2016")

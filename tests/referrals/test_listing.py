@@ -91,7 +91,7 @@ def test_the_list_in_danish(caseworker):
     add_referrals(caseworker.user, 60)
     html = caseworker.get("/referrals/?lang=da").get_data(as_text=True)
     assert "60 henvisninger." in html and "Sendt" in html and "Bliver udfyldt" in html
-    assert "Dine henvisninger, nyeste først: side 1 af 2" in html
+    assert "Henvisningerne, nyeste først: side 1 af 2" in html
     assert 'aria-label="Sider med henvisninger"' in html
 
 

@@ -86,9 +86,10 @@ def test_the_applicant_form_never_breaks_whatever_the_order(state_app):
         @rule()
         def resume_in_another_browser(self):
             with self.client.session_transaction() as session:
-                link = session.get("resume_link")
-            if not link:
+                kept = session.get("resume_link")          # [the draft's public id, the link]
+            if not kept:
                 return
+            link = kept[1]
             other = app.test_client()
             response = self._check(other.get(link.replace("http://localhost", "")))
             if response.status_code == 302:
