@@ -9,6 +9,9 @@ class LoginForm(BaseForm):
     email = EmailField(_l("Email"), [DataRequired(_l("Enter your email address")), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired(_l("Enter your password")), Length(max=200)])
     next = HiddenField()
+    # The language chosen on the login page itself (?lang=): kept on the account at sign-in. A language only
+    # remembered by this browser is not a choice for the account, whose own language wins after sign-in.
+    lang = HiddenField()
 
 
 class SecondFactorForm(BaseForm):

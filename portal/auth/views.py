@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from ..access import public
 from ..security import keeps_input
 from ..clock import now_utc
+from ..i18n import ACCOUNT_LANGUAGES
 from ..services import authentication
 from . import devices, totp
 from .forms import LoginForm, SecondFactorForm
@@ -60,7 +61,7 @@ def home_for(user) -> str:
 @keeps_input
 def login():
     """Sign in with email and password."""
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm(next=request.args.get("next", ""), lang=request.args.get("lang", ""))
     if form.validate_on_submit():
         try:
             user = authentication.authenticate(form.email.data, form.password.data, request.remote_addr or "-",
@@ -74,6 +75,8 @@ def login():
             session.clear()                       # a fresh session at login
             login_user(user)
             session["started"] = session["seen"] = now_utc().timestamp()
+            if form.lang.data in ACCOUNT_LANGUAGES and form.lang.data != user.language:
+                authentication.set_language(user, form.lang.data)
             if totp.required_for(user):
                 return redirect(url_for("auth.second_factor", next=safe_next(form.next.data)))
             response = redirect(safe_next(form.next.data) or home_for(user))

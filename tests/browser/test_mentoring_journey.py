@@ -46,6 +46,7 @@ def test_one_mentee_from_approval_to_the_follow_up_count(live_server, page, brow
         page.locator("a.button", has_text="Take this application").click()
     confirm(page, "Yes, take it")
     page.locator("a.button", has_text="Approve").click()
+    page.locator("#programme").select_option(value=str(programme.id))      # staff always choose the programme
     confirm(page, "Yes, approve")
     assert "The application is approved" in page.content()
 
@@ -60,7 +61,12 @@ def test_one_mentee_from_approval_to_the_follow_up_count(live_server, page, brow
 
     # The mentor (Danish account, English browser) logs two meetings and a milestone.
     morten = _new_page(browser, "en-GB")
-    sign_in(morten, base, "morten@example.org")
+    morten.goto(f"{base}/login")                      # the login page in the browser's English, not chosen
+    assert '<html lang="en"' in morten.content()
+    morten.fill("[name=email]", "morten@example.org")
+    morten.fill("[name=password]", PASSWORD)
+    with morten.expect_navigation():
+        morten.locator("main button[type=submit]").click()
     morten.goto(f"{base}/mentor/")
     assert '<html lang="da"' in morten.content()                       # the account's language
     assert "Sådan kontakter du Amal Hassan" in morten.content() and "amal@example.org" in morten.content()

@@ -193,3 +193,23 @@ def test_the_accounts_language_is_used_on_every_page_after_sign_in(app, make_use
         assert '<html lang="da"' in client.get(path).get_data(as_text=True)
         with app.app_context():
             assert User.get_by_id(user.id).language == "da"
+
+
+def test_a_language_chosen_on_the_login_page_becomes_the_accounts(app, make_user):
+    """Choosing English on the login page (its language switch, ?lang=en) is a choice for the account; a
+    language this browser only remembers is not (the test above)."""
+    user = make_user("staff")
+    with app.app_context():
+        User.update(language="da").where(User.id == user.id).execute()
+    client = app.test_client()
+    form = client.get("/login?lang=en").get_data(as_text=True)
+    assert 'name="lang" type="hidden" value="en"' in form
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD, "lang": "en"}).status_code == 302
+    assert '<html lang="en"' in client.get("/review/").get_data(as_text=True)
+    with app.app_context():
+        assert User.get_by_id(user.id).language == "en"
+    # Odd values are ignored, not stored.
+    other = app.test_client()
+    assert other.post("/login", data={"email": user.email, "password": PASSWORD, "lang": "xx"}).status_code == 302
+    with app.app_context():
+        assert User.get_by_id(user.id).language == "en"
