@@ -28,5 +28,5 @@ if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
   echo "$want" > .venv/.requirements.sha256
 fi
-.venv/bin/pybabel compile --use-fuzzy -d translations >/dev/null     # fuzzy: unchecked, shown with a note
+.venv/bin/pybabel -q compile --use-fuzzy -d translations     # fuzzy: unchecked, shown with a note
 .venv/bin/python scripts/build_static.py     # hashed, compressed static files in static/dist/

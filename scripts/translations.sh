@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 languages=$(.venv/bin/python -c 'from portal.config import Default; print(" ".join(Default.LANGUAGES))')
 for lang in $languages; do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
-    .venv/bin/pybabel update -w 100 -N --no-fuzzy-matching -i translations/messages.pot -d translations -l "$lang" >/dev/null
+    .venv/bin/pybabel -q update -w 100 -N --no-fuzzy-matching -i translations/messages.pot -d translations -l "$lang" >/dev/null
   else
-    .venv/bin/pybabel init -w 100 -i translations/messages.pot -d translations -l "$lang" >/dev/null
+    .venv/bin/pybabel -q init -w 100 -i translations/messages.pot -d translations -l "$lang" >/dev/null
   fi
 done
-.venv/bin/pybabel compile --use-fuzzy -d translations >/dev/null
+.venv/bin/pybabel -q compile --use-fuzzy -d translations
