@@ -61,7 +61,7 @@ class SiteForm(SiteFields, BaseForm):
 
 
 class SiteEntry(SiteFields, SubForm):
-    pass
+    """One site among the sign-up's sites (a subform: no CSRF token of its own)."""
 
 
 class MentorSiteForm(BaseForm):

@@ -89,6 +89,22 @@ def page(browser):
     context.close()
 
 
+PHONE = 360                 # px: the narrowest common phone
+
+
+@pytest.fixture
+def phone(browser):
+    """A 360 px phone (touch, Danish locale) with axe-core loaded; `too_wide` collects pages that do not fit."""
+    context = browser.new_context(viewport={"width": PHONE, "height": 740}, locale="da-DK", is_mobile=True,
+                                  has_touch=True)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.too_wide = []
+    yield page
+    context.close()
+
+
 def assert_accessible(page):
     """Run axe-core (WCAG 2.1 A and AA rules) in the page; fail on any violation, or on any console error
     (such as a CSP refusal) so far. Console errors fail a browser test in any case, at its end."""

@@ -3,24 +3,11 @@ every page (the Nu HTML Checker and the 360 px check run over every page seen, t
 nothing wider than a phone, and the first visit in Arabic under 200 KB with no font a Danish page loads."""
 import pytest
 
-from tests.browser.fixtures import AXE, assert_accessible
-from tests.browser.test_apply_journey import continue_  # noqa: F401 - the journey's helpers, for a step
+from tests.browser.fixtures import PHONE, assert_accessible
 
 pytestmark = pytest.mark.browser
 
-PHONE = 360
 PAGES = ("/", "/privacy", "/status/")
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": PHONE, "height": 740}, locale="da-DK", is_mobile=True,
-                                  has_touch=True)
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def _direction(page):

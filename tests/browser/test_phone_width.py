@@ -9,26 +9,14 @@ from playwright.sync_api import expect
 
 from portal.models import Application
 from portal.services import authentication
-from tests.browser.fixtures import AXE, assert_accessible
+from tests.browser.fixtures import PHONE, assert_accessible
 from tests.browser.test_apply_journey import choose, continue_
 
 pytestmark = pytest.mark.browser
 
-PHONE = 360
 EMAIL = "amal.hassan.udlaendingelovensbestemmelser@integrationskonsulentvirksomheden.example.org"
 LONG_WORD = "Udlændingelovensbestemmelsesfortolkningsvejledning"
 SCREENSHOTS = os.environ.get("PHONE_SCREENSHOTS")       # a folder: keep a picture of every page measured
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": PHONE, "height": 740}, locale="da-DK", is_mobile=True,
-                                  has_touch=True)
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    page.too_wide = []
-    yield page
-    context.close()
 
 
 def measure(page, name):
