@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..access import roles
 from ..i18n import format_date
 from ..models import Pair
-from ..programmes.forms import MILESTONE_CHOICES, ConfirmForm, MeetingForm, MilestoneForm, refuse_date
+from ..programmes.forms import MILESTONE_CHOICES, ConfirmForm, MeetingForm, MilestoneForm, submit_meeting
 from ..security import keeps_input
 from ..services import mentors as mentor_service
 from ..services import course, pairing
@@ -88,15 +88,9 @@ def log_meeting(pair_id):
     form = MeetingForm(prefix=f"p{pair.id}")
     if not form.validate_on_submit():
         return _page({pair.id: (form, None)})
-    try:
-        course.log_meeting(pair, _me(), form.held_on.data, form.note.data, date.today(),
-                            confirmed=form.confirm.data == form.held_on.data.isoformat())
-    except course.DateRefused as refused:
-        if refused.code == "same_day":
-            form.confirm.data = refused.on.isoformat()
-            return _page({pair.id: (form, None)}, same_day=(pair.id, refused.on))
-        refuse_date(form.held_on, refused)
-        return _page({pair.id: (form, None)})
+    logged, same_day = submit_meeting(form, pair, _me())
+    if not logged:
+        return _page({pair.id: (form, None)}, same_day=(pair.id, same_day) if same_day else None)
     flash(_("Meeting with %(name)s on %(date)s logged. Thank you!", name=pair.application.full_name,
             date=format_date(form.held_on.data, "long")), "success")
     return redirect(url_for("mentor.index"))

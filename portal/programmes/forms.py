@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..forms.common import BaseForm
 from ..i18n import format_date
 from ..i18n import lazy_gettext as _l
+from ..services import course
 
 MILESTONE_CHOICES = [("cv_ready", _l("CV ready")), ("first_interview", _l("First job interview")),
                      ("internship_started", _l("Internship started")), ("job_offer", _l("Job offer")),
@@ -79,3 +80,21 @@ def refuse_date(field, refused) -> None:
     """Show a date the service refused (services.course.DateRefused) on the field, in the reader's words."""
     words = {"date": format_date(refused.on, "long") if refused.on else ""}
     field.errors = [*field.errors, str(DATE_PROBLEMS[refused.code]) % words]
+
+
+def submit_meeting(form, pair, actor) -> tuple[bool, date | None]:
+    """Log the meeting a MeetingForm holds, for the mentor's page and staff's pair page alike.
+
+    Returns (True, None) when it is logged; (False, that day) when the pair already has a meeting that day
+    (the form now carries the confirmation to send again); (False, None) when the date was refused (the
+    reason is on the date field)."""
+    try:
+        course.log_meeting(pair, actor, form.held_on.data, form.note.data, date.today(),
+                           confirmed=form.confirm.data == form.held_on.data.isoformat())
+    except course.DateRefused as refused:
+        if refused.code == "same_day":
+            form.confirm.data = refused.on.isoformat()
+            return False, refused.on
+        refuse_date(form.held_on, refused)
+        return False, None
+    return True, None

@@ -16,7 +16,7 @@ from ..security import keeps_input
 from ..services import mentors as mentor_service
 from ..services import cohort_report, cohorts, course, follow_up, outcomes, pairing
 from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, DeleteMeetingForm, EndForm, MatchForm,
-                    MeetingForm, MilestoneForm, OutcomeForm, TrainingForm, refuse_date)
+                    MeetingForm, MilestoneForm, OutcomeForm, TrainingForm, refuse_date, submit_meeting)
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 # GET       /programmes/                                      every programme with its state
@@ -235,15 +235,9 @@ def log_meeting(programme_id, pair_id):
     form = MeetingForm()
     if not form.validate_on_submit():
         return _pair_page(p, found, meeting_form=form)
-    try:
-        course.log_meeting(found, _actor(), form.held_on.data, form.note.data, date.today(),
-                            confirmed=form.confirm.data == form.held_on.data.isoformat())
-    except course.DateRefused as refused:
-        if refused.code == "same_day":
-            form.confirm.data = refused.on.isoformat()
-            return _pair_page(p, found, meeting_form=form, same_day=refused.on)
-        refuse_date(form.held_on, refused)
-        return _pair_page(p, found, meeting_form=form)
+    logged, same_day = submit_meeting(form, found, _actor())
+    if not logged:
+        return _pair_page(p, found, meeting_form=form, same_day=same_day)
     flash(_("Meeting on %(date)s logged.", date=format_date(form.held_on.data, "long")), "success")
     return redirect(url_for("programmes.pair", programme_id=p.id, pair_id=found.id))
 
