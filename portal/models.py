@@ -585,11 +585,12 @@ ALL_MODELS = [Municipality, Company, User, UserMunicipality, LoginAttempt, Login
               Milestone, Outcome, FollowUpAnswer, CohortFigures, Association]
 
 # Indexes that only PostgreSQL has, made by a migration rather than declared on a model (a GIN index with an
-# operator class has no SQLite equivalent: migrations/0004_trigram_search.py and 0019; a partial index SQLite's
-# planner would not choose: migrations/0009_audit_event_history.py).
+# operator class has no SQLite equivalent: migrations/0004_trigram_search.py and 0019; partial indexes SQLite's
+# planner would not choose: migrations/0009_audit_event_history.py, 0028_postgres_status_tab_counts.py).
 POSTGRES_ONLY_INDEXES = {("application", "application_full_name_trgm"), ("application", "application_email_trgm"),
                          ("application", "application_folded_name_trgm"),
-                         ("application", "application_reference_trgm"), ("audit_event", "audit_event_history")}
+                         ("application", "application_reference_trgm"), ("application", "application_queue_status"),
+                         ("audit_event", "audit_event_history")}
 
 # Tables and triggers that only SQLite has, made by a migration rather than declared on a model: the review
 # queue's trigram search index (an FTS5 table and the shadow tables FTS5 keeps for it) and the triggers that
