@@ -142,12 +142,11 @@ def unchecked_messages(code) -> frozenset:
     return _catalogue_flags(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], str(code))
 
 
-def _note_if_unchecked(string) -> None:
-    """Remember, for this request, that the page shows a translation nobody has checked."""
-    if has_request_context() and not g.get("unchecked_text_shown"):
-        locale = get_locale()
-        if locale is not None and string in unchecked_messages(locale):
-            g.unchecked_text_shown = True
+def _note_if_unchecked(string, unchecked: frozenset) -> None:
+    """Remember, for this request, that the page shows a translation nobody has checked (`unchecked`: the
+    msgids of the language it was translated into)."""
+    if unchecked and string in unchecked and has_request_context():
+        g.unchecked_text_shown = True
 
 
 def shows_unchecked_text() -> bool:
@@ -155,30 +154,37 @@ def shows_unchecked_text() -> bool:
 
 
 def current_translations():
-    """The request's translations, found once per request and language instead of once per string.
+    """The request's translations, found once per request and language instead of once per string."""
+    return _current_catalogue()[0]
 
-    Flask-Babel looks its catalogue up again for every string a template translates; a page has dozens.
+
+def _current_catalogue() -> tuple:
+    """(translations, unchecked msgids) of the language being rendered, found once per request and language.
+
+    Flask-Babel looks its catalogue up again for every string a template translates; a page has hundreds.
     The pair is kept with the locale object it belongs to (`get_locale`), so `force_locale` (an email in
     the applicant's language) and `refresh` are still obeyed: they give another locale object."""
     locale = get_locale()                 # the first string of a request chooses the locale
     if locale is None:                    # no application context: Flask-Babel's own answer
-        return get_translations()
+        return get_translations(), frozenset()
     cached = g.get("portal_translations")
     if cached is not None and cached[0] is locale:
         return cached[1]
-    translations = get_translations()
-    g.portal_translations = (locale, translations)
-    return translations
+    catalogue = (get_translations(), unchecked_messages(locale))
+    g.portal_translations = (locale, catalogue)
+    return catalogue
 
 
-def _gettext_with(translations):
+def _gettext_with(catalogue):
     """`_()` for templates: translated, Markup when autoescaping, then %-formatted with the keyword
     arguments — as Jinja's newstyle gettext, so "%%" means "%" — in one call instead of the extension's
-    alias → wrapper → callable chain. `translations` None: the request's (looked up per call)."""
+    alias → wrapper → callable chain. `catalogue`: (translations, unchecked msgids) for one render; None:
+    the request's, looked up per call (macros imported without the render's context)."""
     @pass_context
     def gettext(context, string, **variables):
-        translated = (translations or current_translations()).ugettext(string)
-        _note_if_unchecked(string)
+        translations, unchecked = catalogue or _current_catalogue()
+        translated = translations.ugettext(string)
+        _note_if_unchecked(string, unchecked)
         if context.eval_ctx.autoescape:
             # The text is ours (the catalogue); the variables are escaped by Markup's %.
             translated = Markup(translated)  # nosec B704 - catalogue text, not input
@@ -190,8 +196,9 @@ def _gettext_with(translations):
 def _translate(string, **variables):
     if not has_app_context():
         return gettext(string, **variables)
-    translated = current_translations().ugettext(string)
-    _note_if_unchecked(string)
+    translations, unchecked = _current_catalogue()
+    translated = translations.ugettext(string)
+    _note_if_unchecked(string, unchecked)
     return translated % variables if variables else translated
 
 
@@ -217,7 +224,7 @@ def in_language(code, string, **variables) -> Markup:
     consent text in the reader's own language). Marks the page when the translation is unchecked."""
     with force_locale(code):
         translated = get_translations().ugettext(string)
-        _note_if_unchecked(string)
+        _note_if_unchecked(string, unchecked_messages(code))
     translated = Markup(translated)  # nosec B704 - catalogue text, not input; variables escaped by %
     return translated % variables if variables or "%" in translated else translated
 
@@ -334,9 +341,9 @@ def init_app(app):
     @app.context_processor
     def _language_context():
         if not has_request_context():
-            return {"current_lang": current_lang(), "lang_url": None, "_": _gettext_with(current_translations())}
+            return {"current_lang": current_lang(), "lang_url": None, "_": _gettext_with(_current_catalogue())}
         lang = current_lang()
-        return {"current_lang": lang, "lang_url": lang_url, "_": _gettext_with(current_translations()),
+        return {"current_lang": lang, "lang_url": lang_url, "_": _gettext_with(_current_catalogue()),
                 "html_lang": language_tag(lang), "text_direction": text_direction(lang),
                 "chooser_languages": chooser_languages(), "mother_tongue": _described(mother_tongue()),
                 "form_language": form_language(), "page_stylesheets": page_stylesheets()}
