@@ -94,6 +94,11 @@ class LifecycleWords:
         return gettext(label) if label else ""
 
     @staticmethod
+    def referral_text(stage: str | None) -> str:
+        label = lifecycle.REFERRAL_STAGE_TEXT.get(stage)
+        return gettext(label) if label else (stage or "")
+
+    @staticmethod
     def badge(status: str | None) -> str | None:
         return lifecycle.STATUS_BADGES.get(status)
 

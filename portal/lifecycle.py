@@ -173,6 +173,25 @@ APPLICANT_TEXT = {
     S.COMPLETED: N_("You have completed the programme."),
 }
 
+# What a caseworker sees of a referral's stage (services/referrals.stage): the application's state, told
+# without the assessment, and the stages before and after there is an application to follow.
+REFERRAL_STAGE_TEXT = {
+    "in_progress": N_("Being filled in"),
+    "invited": N_("Invited"),
+    "closed": N_("Closed"),
+    S.SUBMITTED: N_("Submitted"),
+    S.IN_REVIEW: N_("Being assessed"),
+    S.NEEDS_INFO: N_("More information asked for"),
+    S.APPROVED: N_("Approved"),
+    S.WAITING: N_("Approved, on the waiting list"),
+    S.REJECTED: N_("Not approved"),
+    S.WITHDRAWN: N_("Withdrawn"),
+    S.DUPLICATE: N_("Closed as a duplicate"),
+    S.MATCHED: N_("Matched with a mentor"),
+    S.ACTIVE: N_("In the programme"),
+    S.COMPLETED: N_("Completed"),
+}
+
 # How a state looks as a DKFDS badge (none: the plain badge).
 STATUS_BADGES = {S.SUBMITTED: "info", S.IN_REVIEW: "info", S.NEEDS_INFO: "warning", S.APPROVED: "success",
                  S.WAITING: "info", S.MATCHED: "success", S.ACTIVE: "success", S.COMPLETED: "success",

@@ -13,6 +13,12 @@ def test_every_state_has_its_words_for_staff_and_for_the_applicant():
     assert set(lifecycle.APPLICANT_TEXT) == set(Status)
 
 
+def test_every_stage_of_a_referral_has_its_words_for_the_caseworker():
+    """A draft is "being filled in" or "invited"; a referral whose application is gone is "closed"."""
+    stages = (set(Status) - {Status.DRAFT}) | {"in_progress", "invited", "closed"}
+    assert set(lifecycle.REFERRAL_STAGE_TEXT) == stages
+
+
 def test_every_move_records_an_event_that_has_words_in_the_history():
     assert {move.records for move in MOVES.values()} <= set(lifecycle.EVENT_LABELS)
 
