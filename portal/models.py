@@ -548,6 +548,8 @@ class CohortFigures(BaseModel):
     outcome_internship = IntegerField(default=0)
     outcome_self_employed = IntegerField(default=0)
     outcome_none = IntegerField(default=0)
+    follow_up_answered = IntegerField(default=0)           # pairs whose six-month follow-up was answered
+    follow_up_confirmed = IntegerField(default=0)          # of those, confirmed by staff
 
     class Meta:
         table_name = "cohort_figures"

@@ -16,7 +16,7 @@ from ..models import OUTCOMES, POSITIVE_OUTCOMES, Application, CohortFigures, Me
 
 PAIRED = tuple(lifecycle.IN_PROGRAMME)
 COUNTS = ("applied", "likely_eligible", "approved", "matched", "completed", "mentees", "meetings", "positive",
-          "later", *(f"outcome_{kind}" for kind in OUTCOMES))
+          "later", *(f"outcome_{kind}" for kind in OUTCOMES), "follow_up_answered", "follow_up_confirmed")
 
 
 def funnel_part(status: str, verdict: str | None) -> Counter:
@@ -26,9 +26,12 @@ def funnel_part(status: str, verdict: str | None) -> Counter:
                    completed=int(status == Status.COMPLETED))
 
 
-def pair_part(meetings: int, outcome_kind: str | None, reached_on: date | None, end: date) -> Counter:
-    """One pair's part: a mentee, their meetings, and their outcome (positive when reached by the end date)."""
-    part = Counter(mentees=1, meetings=meetings)
+def pair_part(meetings: int, outcome_kind: str | None, reached_on: date | None, end: date,
+              follow_up: tuple[bool, bool] = (False, False)) -> Counter:
+    """One pair's part: a mentee, their meetings, and their outcome (positive when reached by the end date);
+    `follow_up`: whether the six-month follow-up was answered, and whether staff confirmed the answer."""
+    answered, confirmed = follow_up
+    part = Counter(mentees=1, meetings=meetings, follow_up_answered=int(answered), follow_up_confirmed=int(confirmed))
     if outcome_kind:
         part[f"outcome_{outcome_kind}"] += 1
         if outcome_kind in POSITIVE_OUTCOMES:
@@ -45,6 +48,7 @@ def kept(programme) -> dict[str, Counter]:
 def keep(application: Application) -> None:
     """Add the application's part of its cohorts' figures to the kept figures; call in the transaction that
     deletes it, before the delete (its pair, meetings and outcome go with it)."""
+    from . import follow_up
     from .cohorts import end_date           # programmes builds its report on this module
     code = application.municipality_id or ""
     parts: dict[int, Counter] = {}
@@ -54,7 +58,7 @@ def keep(application: Application) -> None:
         meetings = Meeting.select(fn.COUNT(Meeting.id)).where(Meeting.pair == pair).scalar() or 0
         outcome = Outcome.get_or_none((Outcome.application == application) & (Outcome.programme == pair.programme_id))
         part = pair_part(meetings, outcome.kind if outcome else None, outcome.reached_on if outcome else None,
-                         end_date(pair.programme))
+                         end_date(pair.programme), follow_up.of_pair(pair))
         parts[pair.programme_id] = parts.get(pair.programme_id, Counter()) + part
     for programme_id, part in parts.items():
         counts = {name: part[name] for name in COUNTS}

@@ -38,6 +38,8 @@ def report(programme: Programme, today: date) -> Report:
     rows = pair_rows(programme, today)
     end = end_date(programme)
     by_code = cohort_figures.kept(programme)
+    kept = sum(by_code.values(), Counter())
+    answered, confirmed = follow_up.counts(programme)
     # Counted by the database per (municipality, status, verdict): a cohort may have tens of thousands of
     # applications, and one Counter each took over a second (bench/RESULTS.md, the programme report).
     sent = (Application.select(Application.municipality, Application.status, Application.verdict,
@@ -64,7 +66,8 @@ def report(programme: Programme, today: date) -> Report:
                        for name, g in sorted(groups.items())]
     return Report(programme, end, funnel, [(kind, total[f"outcome_{kind}"]) for kind in OUTCOMES], total["positive"],
                   total["mentees"], total["later"], total["meetings"] / total["mentees"] if total["mentees"] else 0.0,
-                  by_municipality, rows, state(programme, today), *follow_up.counts(programme),
+                  by_municipality, rows, state(programme, today), answered + kept["follow_up_answered"],
+                  confirmed + kept["follow_up_confirmed"],
                   _by_company(rows, total, end))
 
 

@@ -189,7 +189,8 @@ def of_programme(programme: Programme) -> list[PairFollowUp]:
 
 
 def counts(programme: Programme) -> tuple[int, int]:
-    """For the report: mentees with an outcome proposed by the follow-up, and of those, how many staff confirmed."""
+    """For the report: mentees with an outcome proposed by the follow-up, and of those, how many staff confirmed
+    (of the pairs still in the database; services/cohort_figures keeps those of deleted ones)."""
     rows = (FollowUpAnswer.select(FollowUpAnswer.pair, fn.MAX(FollowUpAnswer.confirmed_at))
             .join(Pair).where(Pair.programme == programme).group_by(FollowUpAnswer.pair).tuples())
     answered = confirmed = 0
@@ -197,4 +198,10 @@ def counts(programme: Programme) -> tuple[int, int]:
         answered += 1
         confirmed += last_confirmed is not None
     return answered, confirmed
+
+
+def of_pair(pair: Pair) -> tuple[bool, bool]:
+    """Whether the pair's follow-up was answered, and whether staff confirmed an answer."""
+    confirmed = [answer.confirmed_at is not None for answer in pair.follow_up_answers]
+    return bool(confirmed), any(confirmed)
 
