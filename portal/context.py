@@ -99,6 +99,16 @@ class LifecycleWords:
         return gettext(label) if label else (stage or "")
 
     @staticmethod
+    def outcome_text(kind: str | None) -> str:
+        label = lifecycle.OUTCOME_TEXT.get(kind)
+        return gettext(label) if label else (kind or "")
+
+    @staticmethod
+    def milestone_text(kind: str | None) -> str:
+        label = lifecycle.MILESTONE_TEXT.get(kind)
+        return gettext(label) if label else (kind or "")
+
+    @staticmethod
     def badge(status: str | None) -> str | None:
         return lifecycle.STATUS_BADGES.get(status)
 

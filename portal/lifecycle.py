@@ -124,6 +124,24 @@ FACTS = {f.name: f for f in (
     Fact("outcome", "outcome.recorded", tells=("caseworker",)),
 )}
 
+# Where a mentee stands (the outcome fact) and the milestones on the way there, with staff's words for them.
+OUTCOME_TEXT = {
+    "job": N_("In a job"),
+    "education": N_("In education"),
+    "internship": N_("In an internship"),
+    "self_employed": N_("Self-employed (counts as a job)"),
+    "none": N_("None of these yet"),
+}
+POSITIVE_OUTCOMES = ("job", "education", "internship", "self_employed")     # self-employment counts as a job
+MILESTONE_TEXT = {
+    "cv_ready": N_("CV ready"),
+    "first_interview": N_("First job interview"),
+    "internship_started": N_("Internship started"),
+    "job_offer": N_("Job offer"),
+    "education_started": N_("Education started"),
+    "business_started": N_("Business started"),
+}
+
 
 def may(move: str, status: str, role: str) -> bool:
     """Whether `role` may make `move` from `status` (what else must hold is the service's to check)."""

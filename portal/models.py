@@ -400,10 +400,9 @@ class Referral(BaseModel):
         indexes = ((("municipality", "created_at"), False),)
 
 
-MILESTONES = ("cv_ready", "first_interview", "internship_started", "job_offer", "education_started",
-              "business_started")
-OUTCOMES = ("job", "education", "internship", "self_employed", "none")
-POSITIVE_OUTCOMES = ("job", "education", "internship", "self_employed")   # self-employment counts as a job
+MILESTONES = tuple(lifecycle.MILESTONE_TEXT)
+OUTCOMES = tuple(lifecycle.OUTCOME_TEXT)
+POSITIVE_OUTCOMES = lifecycle.POSITIVE_OUTCOMES
 MIN_MENTOR_WORK_YEARS = 5
 
 

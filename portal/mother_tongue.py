@@ -113,6 +113,8 @@ def in_scope_messages() -> tuple[str, ...]:
                 "python", str(ROOT / module), keywords={"_": None, "_l": None, "gettext": None, "N_": None}):
             found.extend([message] if isinstance(message, str) else [m for m in message if m])
     found.extend(str(text) for text in lifecycle.APPLICANT_TEXT.values())
+    # The mentee's status page names their milestones and outcome (templates/status/_mentoring.html).
+    found.extend([*lifecycle.MILESTONE_TEXT.values(), *lifecycle.OUTCOME_TEXT.values()])
     found.extend(STEP_EXPLANATIONS.values())
     found.extend(FORM_MESSAGES)
     return tuple(dict.fromkeys(found))

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..access import coordinator_only
 from ..companies.forms import SiteForm
-from ..programmes.forms import MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm
+from ..programmes.forms import ConfirmForm
 from ..security import keeps_input
 from ..services import coordinators, sites
 from ..services.account_admin import EmailTaken
@@ -38,8 +38,7 @@ def index():
     company = _company()
     return render_template("coordinator/index.html", company=company, sites=coordinators.sites(company),
                            mentors=coordinators.mentors(company), pairs=coordinators.pairs(company, date.today()),
-                           retire_form=ConfirmForm(formdata=None), milestone_labels=dict(MILESTONE_CHOICES),
-                           outcome_labels=dict(OUTCOME_CHOICES))
+                           retire_form=ConfirmForm(formdata=None))
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])

@@ -8,7 +8,8 @@ from flask_login import current_user
 from ..access import roles
 from ..i18n import format_date
 from ..models import Pair
-from ..programmes.forms import MILESTONE_CHOICES, ConfirmForm, MeetingForm, MilestoneForm, submit_meeting
+from .. import lifecycle
+from ..programmes.forms import ConfirmForm, MeetingForm, MilestoneForm, submit_meeting
 from ..security import keeps_input
 from ..services import mentors as mentor_service
 from ..services import course, pairing
@@ -44,8 +45,7 @@ def _page(forms=None, same_day=None):
                       "milestone_form": milestone_form or MilestoneForm(formdata=None, prefix=f"m{pair.id}"),
                       "same_day": same_day if same_day and same_day[0] == pair.id else None,
                       "undoable": undoable, "undo_form": ConfirmForm(formdata=None) if undoable else None})
-    return render_template("mentor/index.html", cards=cards, today=today, profile=mentor_service.profile_for(me),
-                           milestone_labels=dict(MILESTONE_CHOICES))
+    return render_template("mentor/index.html", cards=cards, today=today, profile=mentor_service.profile_for(me))
 
 
 @bp.get("/")
@@ -124,7 +124,7 @@ def milestone(pair_id):
     if not form.validate_on_submit():
         return _page({pair.id: (None, form)})
     _recorded, new = course.record_milestone(pair, _me(), form.kind.data, form.reached_on.data)
-    label = dict(MILESTONE_CHOICES)[form.kind.data]
+    label = _(lifecycle.MILESTONE_TEXT[form.kind.data])
     if new:
         flash(_("Congratulations to %(name)s: %(milestone)s! We have sent them our congratulations.",
                 name=pair.application.full_name, milestone=label), "success")

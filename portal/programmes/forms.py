@@ -4,16 +4,14 @@ from datetime import date
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from .. import lifecycle
 from ..forms.common import BaseForm
 from ..i18n import format_date
 from ..i18n import lazy_gettext as _l
 from ..services import course
 
-MILESTONE_CHOICES = [("cv_ready", _l("CV ready")), ("first_interview", _l("First job interview")),
-                     ("internship_started", _l("Internship started")), ("job_offer", _l("Job offer")),
-                     ("education_started", _l("Education started")), ("business_started", _l("Business started"))]
-OUTCOME_CHOICES = [("job", _l("In a job")), ("education", _l("In education")), ("internship", _l("In an internship")),
-                   ("self_employed", _l("Self-employed (counts as a job)")), ("none", _l("None of these yet"))]
+MILESTONE_CHOICES = [(kind, _l(text)) for kind, text in lifecycle.MILESTONE_TEXT.items()]
+OUTCOME_CHOICES = [(kind, _l(text)) for kind, text in lifecycle.OUTCOME_TEXT.items()]
 
 
 def _not_in_future(form, field):

@@ -15,8 +15,8 @@ from ..models import Application, Programme
 from ..security import keeps_input
 from ..services import mentors as mentor_service
 from ..services import cohort_report, cohorts, course, follow_up, outcomes, pairing
-from .forms import (MILESTONE_CHOICES, OUTCOME_CHOICES, ConfirmForm, DeleteMeetingForm, EndForm, MatchForm,
-                    MeetingForm, MilestoneForm, OutcomeForm, TrainingForm, refuse_date, submit_meeting)
+from .forms import (ConfirmForm, DeleteMeetingForm, EndForm, MatchForm, MeetingForm, MilestoneForm, OutcomeForm,
+                    TrainingForm, refuse_date, submit_meeting)
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 # GET       /programmes/                                      every programme with its state
@@ -214,9 +214,7 @@ def _pair_page(p, pair, meeting_form=None, milestone_form=None, outcome_form=Non
                            milestone_form=milestone_form or MilestoneForm(formdata=None),
                            outcome_form=outcome_form, end_form=end_form or EndForm(formdata=None, prefix="end"),
                            may_end=lifecycle.may("end_early", pair.application.status, Role.STAFF),
-                           same_day=same_day, delete_form=ConfirmForm(formdata=None),
-                           milestone_labels=dict(MILESTONE_CHOICES),
-                           outcome_labels=dict(OUTCOME_CHOICES))
+                           same_day=same_day, delete_form=ConfirmForm(formdata=None))
 
 
 @bp.get("/<int:programme_id>/pairs/<int:pair_id>")
@@ -274,7 +272,7 @@ def milestone(programme_id, pair_id):
 
 def _celebrate(found, form):
     _recorded, new = course.record_milestone(found, _actor(), form.kind.data, form.reached_on.data)
-    label = dict(MILESTONE_CHOICES)[form.kind.data]
+    label = _(lifecycle.MILESTONE_TEXT[form.kind.data])
     if new:
         flash(_("Congratulations to %(name)s: %(milestone)s! We have sent them our congratulations.",
                 name=found.application.full_name, milestone=label), "success")
@@ -339,8 +337,7 @@ def confirm_follow_up(programme_id, answer_id):
 def report(programme_id):
     """The programme's result: funnel, outcomes, headline, meetings, by municipality, and a chart."""
     p = _programme(programme_id)
-    return render_template("programmes/report.html", programme=p, report=cohort_report.report(p, date.today()),
-                           outcome_labels=dict(OUTCOME_CHOICES))
+    return render_template("programmes/report.html", programme=p, report=cohort_report.report(p, date.today()))
 
 
 @bp.get("/<int:programme_id>/report.csv")
@@ -351,8 +348,8 @@ def report_csv(programme_id):
     labels = {"mentee": _("Mentee"), "municipality": _("Municipality"), "mentor": _("Mentor"),
               "meetings": _("Meetings"), "milestones": _("Milestones"), "outcome": _("Outcome"),
               "reached_on": _("Since"),
-              **{f"milestone:{k}": str(v) for k, v in MILESTONE_CHOICES},
-              **{f"outcome:{k}": str(v) for k, v in OUTCOME_CHOICES}}
+              **{f"milestone:{kind}": _(text) for kind, text in lifecycle.MILESTONE_TEXT.items()},
+              **{f"outcome:{kind}": _(text) for kind, text in lifecycle.OUTCOME_TEXT.items()}}
     body = cohort_report.report_csv(cohort_report.report(p, date.today()), labels)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="programme-{p.id}-report.csv"'})

@@ -34,6 +34,8 @@ def matched(app, name="Amal Hassan", email="amal@example.org", language="en"):
             "CV ready", "In an internship")),
     ("da", ("Dit mentorforløb", "Din mentor", "Hvor I mødes", "2 møder", "Næste møde forventes",
             "CV klar", "I praktik")),
+    # A reading page: the milestone and the outcome in the mentee's own language too, not in English.
+    ("ar", ("السيرة الذاتية جاهزة", "في تدريب عملي")),
 ])
 def test_a_matched_mentee_sees_their_mentor_where_they_meet_meetings_milestones_and_outcome(
         app, inbox, client, lang, words):
