@@ -77,6 +77,14 @@ def current_association():
 association = LocalProxy(current_association)
 
 
+def _words(table: dict, code: str | None, missing: str | None = None) -> str:
+    """`code`'s words from one of the life cycle's tables, translated; when it has none, `missing` (or the code)."""
+    label = table.get(code)
+    if label:
+        return gettext(label)
+    return (code or "") if missing is None else missing
+
+
 class LifecycleWords:
     """The life cycle's words for templates (`lifecycle.status_text(code)`), translated when shown."""
     Status = lifecycle.Status
@@ -85,37 +93,31 @@ class LifecycleWords:
 
     @staticmethod
     def status_text(status: str | None) -> str:
-        label = lifecycle.STATUS_LABELS.get(status)
-        return gettext(label) if label else (status or "")
+        return _words(lifecycle.STATUS_LABELS, status)
 
     @staticmethod
     def applicant_text(status: str | None) -> str:
-        label = lifecycle.APPLICANT_TEXT.get(status)
-        return gettext(label) if label else ""
+        return _words(lifecycle.APPLICANT_TEXT, status, missing="")
 
     @staticmethod
     def referral_text(stage: str | None) -> str:
-        label = lifecycle.REFERRAL_STAGE_TEXT.get(stage)
-        return gettext(label) if label else (stage or "")
+        return _words(lifecycle.REFERRAL_STAGE_TEXT, stage)
 
     @staticmethod
     def outcome_text(kind: str | None) -> str:
-        label = lifecycle.OUTCOME_TEXT.get(kind)
-        return gettext(label) if label else (kind or "")
+        return _words(lifecycle.OUTCOME_TEXT, kind)
 
     @staticmethod
     def milestone_text(kind: str | None) -> str:
-        label = lifecycle.MILESTONE_TEXT.get(kind)
-        return gettext(label) if label else (kind or "")
+        return _words(lifecycle.MILESTONE_TEXT, kind)
+
+    @staticmethod
+    def event_text(action: str) -> str:
+        return _words(lifecycle.EVENT_LABELS, action)
 
     @staticmethod
     def badge(status: str | None) -> str | None:
         return lifecycle.STATUS_BADGES.get(status)
-
-    @staticmethod
-    def event_text(action: str) -> str:
-        label = lifecycle.EVENT_LABELS.get(action)
-        return gettext(label) if label else action
 
 
 def init_app(app):
