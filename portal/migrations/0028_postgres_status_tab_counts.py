@@ -5,8 +5,9 @@ Without a filter, the review queue counts every submitted application by status 
 wide queue index and adds the counts up in a hash table: 19-21 ms at 100,000 applications, the costliest
 statement of the queue's default view. This partial index holds only the status of submitted applications
 (B-tree deduplication keeps it under 1 MB at 100,000), so PostgreSQL counts them in one ordered pass: 7 ms.
-Under the mixed load of bench/mixed.py it moved PostgreSQL's p95 from 44-55 ms (the target is 50) to
-40-46 ms (bench/RESULTS.md). SQLite's planner keeps its own index, so SQLite has none."""
+Under the mixed load of bench/mixed.py PostgreSQL's p95 was 44-55 ms without it (two of four runs over the
+target of 50) and 40-53 ms with it (one of five over; bench/RESULTS.md). SQLite's planner keeps its own
+index, so SQLite has none."""
 from portal.db import for_backend
 
 POSTGRES_UP = ["""CREATE INDEX IF NOT EXISTS application_queue_status ON application (status)
