@@ -3,6 +3,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import Application
 from portal.services import authentication
@@ -80,8 +81,8 @@ def test_take_ask_applicant_edits_then_approve(live_server, page, browser):
     page.locator("#notes li", has_text="she can start in March").wait_for()
     assert page.locator("#body").input_value() == ""
     # Focus moves to the new note and a status region that stayed in the page says so.
-    wait_until(page, lambda: page.evaluate("document.activeElement.textContent").count("she can start in March"))
-    assert page.locator("#notes-announcement").text_content() == "Note added."
+    expect(page.locator("#notes li", has_text="she can start in March")).to_be_focused()
+    expect(page.locator("#notes-announcement")).to_have_text("Note added.")
 
     with page.expect_navigation():
         page.locator("a.button", has_text="Take this application").click()
