@@ -9,7 +9,7 @@ from peewee import DatabaseError
 from werkzeug.local import LocalProxy
 
 from . import lifecycle
-from .i18n import current_lang, gettext
+from .i18n import current_lang, translate
 from .i18n import lazy_gettext as _l
 
 NAV_BY_ROLE = {
@@ -81,7 +81,7 @@ def _words(table: dict, code: str | None, missing: str | None = None) -> str:
     """`code`'s words from one of the life cycle's tables, translated; when it has none, `missing` (or the code)."""
     label = table.get(code)
     if label:
-        return gettext(label)
+        return translate(label)
     return (code or "") if missing is None else missing
 
 

@@ -193,7 +193,8 @@ def _gettext_with(catalogue):
     return gettext
 
 
-def _translate(string, **variables):
+def translate(string, **variables) -> str:
+    """`gettext` through the request's catalogue found once, noting when the translation is unchecked."""
     if not has_app_context():
         return gettext(string, **variables)
     translations, unchecked = _current_catalogue()
@@ -205,7 +206,7 @@ def _translate(string, **variables):
 def lazy_gettext(string, **variables) -> LazyString:
     """Flask-Babel's `lazy_gettext`, turned into text through the request's catalogue found once
     (`current_translations`): forms and tables turn dozens of these into text on every page."""
-    return LazyString(_translate, string, **variables)
+    return LazyString(translate, string, **variables)
 
 
 def current_lang() -> str:

@@ -8,9 +8,12 @@ from email.header import decode_header, make_header
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from flask import render_template_string
 
 from portal import mail
 from portal.config import Default
+from portal.i18n import shows_unchecked_text, unchecked_messages
+from portal.lifecycle import MILESTONE_TEXT
 from portal.models import Application
 from portal.mother_tongue import ROOT, STEP_EXPLANATIONS, in_scope_messages
 from tests.apply.helpers import VALID, fill
@@ -111,6 +114,16 @@ def test_an_unchecked_translation_is_flagged_on_the_page_that_shows_it(client):
     assert note is not None and re.search("[\u0600-\u06FF]", note.get_text())
     for lang in ("da", "en"):
         assert soup(client.get(f"/?lang={lang}")).find(class_="unchecked-translation") is None
+
+
+def test_a_life_cycle_word_in_an_unchecked_translation_flags_the_page(app):
+    """The mentee's status page names milestones and outcomes through the life cycle's words (lifecycle.py)."""
+    with app.test_request_context("/status/?lang=ar"):
+        unchecked = [kind for kind, text in MILESTONE_TEXT.items() if text in unchecked_messages("ar")]
+        if not unchecked:
+            pytest.skip("every milestone's Arabic words have been checked")
+        words = render_template_string("{{ lifecycle.milestone_text(kind) }}", kind=unchecked[0])
+        assert re.search("[\u0600-\u06FF]", words) and shows_unchecked_text()
 
 
 def test_an_unchecked_explanation_on_a_step_carries_its_own_note(client):

@@ -204,4 +204,3 @@ def of_pair(pair: Pair) -> tuple[bool, bool]:
     """Whether the pair's follow-up was answered, and whether staff confirmed an answer."""
     confirmed = [answer.confirmed_at is not None for answer in pair.follow_up_answers]
     return bool(confirmed), any(confirmed)
-
